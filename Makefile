@@ -1,0 +1,54 @@
+# Runegate: `make run` serves on http://127.0.0.1:8000, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint bench bench-peers docs clean
+
+$(BIN)/python:
+	@echo ">> creating $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		(echo "Runegate needs Python >= 3.11" >&2; exit 1)
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo ">> installing pinned dependencies"
+	@$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml $(STAMP)
+	@echo ">> installing dev dependencies"
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(STAMP)
+	@echo ">> applying migrations"
+	@$(BIN)/runegate migrate
+	@echo ">> bootstrapping"
+	@$(BIN)/runegate bootstrap
+	@echo ">> serving (Ctrl-C to stop)"
+	@$(BIN)/runegate serve
+
+test: $(DEV_STAMP)
+	@echo ">> running tests (SQLite$${RUNEGATE_TEST_DATABASE_URL:+ and PostgreSQL})"
+	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	@$(BIN)/ruff check src tests
+	@$(BIN)/ruff format --check src tests
+	@$(BIN)/mypy
+
+bench: $(DEV_STAMP)
+	@$(BIN)/python -m bench.run
+
+bench-peers: $(DEV_STAMP)
+	@$(BIN)/python -m bench.peers
+
+docs: $(STAMP)
+	@$(BIN)/runegate config-docs > docs/configuration.md
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""create_app(settings): mounts the surfaces, middleware and error renderers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter
+from fastapi import FastAPI
+
+from runegate import __version__
+from runegate.config import Settings
+from runegate.http.handlers import CatchAllMiddleware
+from runegate.http.handlers import install_handlers
+from runegate.http.middleware import BodyLimitMiddleware
+from runegate.http.middleware import TenantMiddleware
+from runegate.observability.health import health
+from runegate.observability.metrics import Metrics
+from runegate.observability.metrics import MetricsMiddleware
+from runegate.state import AppState
+from runegate.storage.db import Database
+from runegate.tracing import TraceMiddleware
+
+# Surfaces register themselves here: each entry builds routers for one surface.
+RouterFactory = Callable[[AppState], APIRouter]
+
+
+def _surfaces() -> list[RouterFactory]:
+    from runegate.routes import SURFACES
+
+    return list(SURFACES)
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
+    settings = settings or Settings()
+    state = AppState(settings=settings, db=db or Database(settings.database_url))
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await state.caches.refresh(state.db)
+        state.caches.start(state.db)
+        try:
+            yield
+        finally:
+            await state.caches.stop()
+            if db is None:
+                await state.db.dispose()
+
+    app = FastAPI(
+        title="Runegate",
+        version=__version__,
+        description="Self-hosted, Asgardeo-compatible identity platform.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.runegate = state
+    install_handlers(app)
+    app.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
+    for factory in _surfaces():
+        app.include_router(factory(state))
+    # Added innermost first: Trace > Metrics > CatchAll > BodyLimit > Tenant > routes.
+    app.add_middleware(TenantMiddleware, state=state)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CatchAllMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(TraceMiddleware)
+    return app

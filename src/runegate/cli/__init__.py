@@ -1,0 +1,1 @@
+"""The `runegate` command line."""

@@ -1,0 +1,84 @@
+"""Entry point: `runegate serve | migrate | bootstrap | org ... | config-docs`."""
+
+from __future__ import annotations
+
+import typer
+
+from runegate.cli.common import console
+from runegate.cli.common import load_settings
+from runegate.cli.common import with_db
+from runegate.cli.tenants import org_app
+
+app = typer.Typer(
+    help="Runegate: a self-hosted, Asgardeo-compatible identity platform.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(org_app, name="org")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (Alembic) to RUNEGATE_DATABASE_URL."""
+    from runegate.storage.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    console.print("database is up to date")
+
+
+@app.command()
+def bootstrap() -> None:
+    """Converge the root organization, administrator, system APIs and bootstrap app."""
+    from runegate.bootstrap import run_bootstrap
+
+    settings = load_settings()
+    report = with_db(settings, lambda db: run_bootstrap(settings, db))
+    verb = "created" if report.org_created else "up to date"
+    console.print(f"root organization [bold]{report.root_org}[/bold]: {verb}")
+    if report.generated_admin_password:
+        print(
+            f"administrator {report.admin_username} created; password (shown once, "
+            f"stored only as a hash): {report.generated_admin_password}"
+        )
+    if report.bootstrap_client_id:
+        console.print(f"bootstrap application: client_id {report.bootstrap_client_id}")
+
+
+@app.command()
+def serve() -> None:
+    """Serve HTTP on RUNEGATE_HOST:RUNEGATE_PORT with RUNEGATE_WORKERS workers."""
+    import uvicorn
+
+    from runegate.tracing import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    console.print(f"Runegate serving on {settings.base_url} ({settings.workers} worker(s))")
+    uvicorn.run(
+        "runegate.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+@app.command("config-docs")
+def config_docs() -> None:
+    """Print docs/configuration.md, generated from the settings class."""
+    from runegate.docs_gen import configuration_markdown
+
+    print(configuration_markdown(), end="")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

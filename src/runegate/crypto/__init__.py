@@ -1,0 +1,1 @@
+"""Cryptography: password and keyed hashes, signing keys, JWKS and JWT."""

@@ -1,0 +1,1 @@
+"""HTTP glue shared by every surface: error rendering, middleware, auth dependencies."""

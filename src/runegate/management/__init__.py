@@ -1,0 +1,1 @@
+"""Asgardeo-compatible management APIs (`/t/{org}/api/server/v1/...`)."""

@@ -1,0 +1,11 @@
+"""The list of surfaces mounted by create_app (one router factory each)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter
+
+from runegate.state import AppState
+
+SURFACES: list[Callable[[AppState], APIRouter]] = []

@@ -1,0 +1,37 @@
+"""Process-wide state of one app instance: settings, database, caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+from runegate.cache import Cache
+from runegate.cache import CacheRegistry
+from runegate.config import Settings
+from runegate.storage.db import Database
+from runegate.storage.repositories.organizations import OrganizationRepository
+from runegate.tenancy.context import TenantContext
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    caches: CacheRegistry = field(default_factory=CacheRegistry)
+
+    def __post_init__(self) -> None:
+        self.tenants: Cache[TenantContext] = Cache(self.caches, "tenants")
+
+    async def find_tenant(self, name: str) -> TenantContext | None:
+        tenant = self.tenants.get(name)
+        if tenant is not None:
+            return tenant
+        async with self.db.read() as session:
+            org = await OrganizationRepository(session).find_root(name)
+        if org is None or org.status != "ACTIVE":
+            return None
+        tenant = TenantContext(
+            root_id=org.id, root_name=org.name, org_id=org.id, base_url=self.settings.base_url
+        )
+        self.tenants.set(name, tenant)
+        return tenant

@@ -1,0 +1,1 @@
+"""Storage: engine, typed models, tenant-scoped repositories and migrations."""

@@ -1,0 +1,122 @@
+"""Database engine and units of work.
+
+SQLite runs in WAL mode with `busy_timeout`, `synchronous=FULL` (durable on power loss)
+and `BEGIN IMMEDIATE` for write transactions, so concurrent writers queue instead of
+failing or losing updates. PostgreSQL runs through asyncpg with `synchronous_commit=on`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITE_OPTION = "runegate_write"
+
+
+def async_url(url: str) -> str:
+    """Map the user-facing URL (`sqlite:///...`, `postgresql://...`) to an async driver."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    elif backend in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    else:
+        raise ValueError(f"unsupported database backend {backend!r} (sqlite or postgresql)")
+    return parsed.render_as_string(hide_password=False)
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    ensure_sqlite_dir(url)
+    driver_url = async_url(url)
+    if driver_url.startswith("sqlite"):
+        engine = create_async_engine(driver_url, pool_size=pool_size, max_overflow=20)
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(
+        driver_url,
+        pool_size=pool_size,
+        max_overflow=20,
+        pool_pre_ping=False,
+        connect_args={"server_settings": {"synchronous_commit": "on"}},
+    )
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(_WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """Owns the engine and hands out read and write units of work."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = url
+        self.engine = create_engine(url, pool_size=pool_size)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._read = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write = async_sessionmaker(
+            self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work (rolled back at the end)."""
+        async with self._read() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A write unit of work: commits on success, rolls back on any error."""
+        async with self._write() as session, session.begin():
+            yield session
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def lock(self, session: AsyncSession, key: int) -> None:
+        """Serialize a critical section across processes and nodes.
+
+        PostgreSQL: a transaction-scoped advisory lock. SQLite: the write transaction
+        already holds the database's RESERVED lock (BEGIN IMMEDIATE).
+        """
+        if not self.is_sqlite:
+            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

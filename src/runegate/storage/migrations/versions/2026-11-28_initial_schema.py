@@ -1,0 +1,396 @@
+"""initial schema
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-28 03:00:45.845131
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "api_resource",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("identifier", sa.String(length=512), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("type", sa.String(length=32), nullable=False),
+        sa.Column("requires_authorization", sa.Boolean(), nullable=False),
+        sa.Column("properties", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_resource")),
+        sa.UniqueConstraint("org_id", "identifier", name=op.f("uq_api_resource_org_id_identifier")),
+    )
+    with op.batch_alter_table("api_resource", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_resource_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "application",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("template_id", sa.String(length=64), nullable=True),
+        sa.Column("client_id", sa.String(length=255), nullable=False),
+        sa.Column("client_secret_hash", sa.String(length=128), nullable=True),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("secret_generation", sa.Integer(), nullable=False),
+        sa.Column("public_client", sa.Boolean(), nullable=False),
+        sa.Column("oidc", sa.JSON(), nullable=False),
+        sa.Column("settings", sa.JSON(), nullable=False),
+        sa.Column("is_system", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_application")),
+        sa.UniqueConstraint("org_id", "client_id", name=op.f("uq_application_org_id_client_id")),
+        sa.UniqueConstraint("org_id", "name", name=op.f("uq_application_org_id_name")),
+    )
+    with op.batch_alter_table("application", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_application_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "change_version",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_change_version")),
+    )
+    op.create_table(
+        "issued_token",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("format", sa.String(length=8), nullable=False),
+        sa.Column("jti", sa.String(length=64), nullable=False),
+        sa.Column("grant_id", sa.String(length=64), nullable=False),
+        sa.Column("application_id", sa.String(length=36), nullable=False),
+        sa.Column("client_id", sa.String(length=255), nullable=False),
+        sa.Column("secret_generation", sa.Integer(), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("subject_type", sa.String(length=16), nullable=False),
+        sa.Column("scope", sa.Text(), nullable=False),
+        sa.Column("audience", sa.Text(), nullable=False),
+        sa.Column("acting_org_id", sa.String(length=36), nullable=True),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_issued_token")),
+    )
+    with op.batch_alter_table("issued_token", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_issued_token_application_id"), ["application_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_issued_token_expires_at"), ["expires_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_issued_token_grant_id"), ["grant_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_issued_token_jti"), ["jti"], unique=False)
+        batch_op.create_index(batch_op.f("ix_issued_token_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "organization",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("handle", sa.String(length=63), nullable=True),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("parent_id", sa.String(length=36), nullable=True),
+        sa.Column("root_id", sa.String(length=36), nullable=False),
+        sa.Column("type", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attributes", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["parent_id"],
+            ["organization.id"],
+            name=op.f("fk_organization_parent_id_organization"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_organization")),
+    )
+    with op.batch_alter_table("organization", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_organization_parent_id"), ["parent_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_organization_root_id"), ["root_id"], unique=False)
+        batch_op.create_index(
+            "uq_organization_root_name",
+            ["name"],
+            unique=True,
+            sqlite_where=sa.text("parent_id IS NULL"),
+            postgresql_where=sa.text("parent_id IS NULL"),
+        )
+
+    op.create_table(
+        "revoked_jti",
+        sa.Column("jti", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("jti", name=op.f("pk_revoked_jti")),
+    )
+    with op.batch_alter_table("revoked_jti", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_revoked_jti_expires_at"), ["expires_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_revoked_jti_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "signing_key",
+        sa.Column("kid", sa.String(length=128), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("alg", sa.String(length=16), nullable=False),
+        sa.Column("private_key", sa.Text(), nullable=False),
+        sa.Column("public_jwk", sa.JSON(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("deactivated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("kid", name=op.f("pk_signing_key")),
+    )
+    with op.batch_alter_table("signing_key", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_signing_key_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "used_assertion",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("client_id", sa.String(length=255), nullable=False),
+        sa.Column("jti", sa.String(length=255), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("org_id", "client_id", "jti", name=op.f("pk_used_assertion")),
+    )
+    with op.batch_alter_table("used_assertion", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_used_assertion_expires_at"), ["expires_at"], unique=False
+        )
+
+    op.create_table(
+        "user_account",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("user_name", sa.String(length=255), nullable=False),
+        sa.Column("password_hash", sa.String(length=255), nullable=True),
+        sa.Column("given_name", sa.String(length=255), nullable=True),
+        sa.Column("family_name", sa.String(length=255), nullable=True),
+        sa.Column("display_name", sa.String(length=255), nullable=True),
+        sa.Column("emails", sa.JSON(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("attributes", sa.JSON(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
+        sa.UniqueConstraint("org_id", "user_name", name=op.f("uq_user_account_org_id_user_name")),
+    )
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_user_account_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "user_group",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("display_name", sa.String(length=255), nullable=False),
+        sa.Column("attributes", sa.JSON(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_group")),
+        sa.UniqueConstraint(
+            "org_id", "display_name", name=op.f("uq_user_group_org_id_display_name")
+        ),
+    )
+    with op.batch_alter_table("user_group", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_user_group_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "api_scope",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("api_resource_id", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("display_name", sa.String(length=255), nullable=True),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["api_resource_id"],
+            ["api_resource.id"],
+            name=op.f("fk_api_scope_api_resource_id_api_resource"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_scope")),
+        sa.UniqueConstraint("org_id", "name", name=op.f("uq_api_scope_org_id_name")),
+    )
+    with op.batch_alter_table("api_scope", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_api_scope_api_resource_id"), ["api_resource_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_api_scope_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "authorized_api",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("application_id", sa.String(length=36), nullable=False),
+        sa.Column("api_resource_id", sa.String(length=36), nullable=False),
+        sa.Column("policy_id", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["api_resource_id"],
+            ["api_resource.id"],
+            name=op.f("fk_authorized_api_api_resource_id_api_resource"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["application.id"],
+            name=op.f("fk_authorized_api_application_id_application"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "application_id", "api_resource_id", name=op.f("pk_authorized_api")
+        ),
+    )
+    with op.batch_alter_table("authorized_api", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_authorized_api_api_resource_id"), ["api_resource_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_authorized_api_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "group_member",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("group_id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["user_group.id"],
+            name=op.f("fk_group_member_group_id_user_group"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_group_member_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("group_id", "user_id", name=op.f("pk_group_member")),
+    )
+    with op.batch_alter_table("group_member", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_group_member_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_group_member_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "authorized_scope",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("application_id", sa.String(length=36), nullable=False),
+        sa.Column("scope_id", sa.String(length=36), nullable=False),
+        sa.Column("api_resource_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["api_resource_id"],
+            ["api_resource.id"],
+            name=op.f("fk_authorized_scope_api_resource_id_api_resource"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["application.id"],
+            name=op.f("fk_authorized_scope_application_id_application"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["scope_id"],
+            ["api_scope.id"],
+            name=op.f("fk_authorized_scope_scope_id_api_scope"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("application_id", "scope_id", name=op.f("pk_authorized_scope")),
+    )
+    with op.batch_alter_table("authorized_scope", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_authorized_scope_api_resource_id"), ["api_resource_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_authorized_scope_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_authorized_scope_scope_id"), ["scope_id"], unique=False
+        )
+    # The change counter polled by every worker starts at 0.
+    op.bulk_insert(
+        sa.table(
+            "change_version", sa.column("name", sa.String), sa.column("version", sa.BigInteger)
+        ),
+        [{"name": "config", "version": 0}],
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("authorized_scope", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_authorized_scope_scope_id"))
+        batch_op.drop_index(batch_op.f("ix_authorized_scope_org_id"))
+        batch_op.drop_index(batch_op.f("ix_authorized_scope_api_resource_id"))
+
+    op.drop_table("authorized_scope")
+    with op.batch_alter_table("group_member", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_group_member_user_id"))
+        batch_op.drop_index(batch_op.f("ix_group_member_org_id"))
+
+    op.drop_table("group_member")
+    with op.batch_alter_table("authorized_api", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_authorized_api_org_id"))
+        batch_op.drop_index(batch_op.f("ix_authorized_api_api_resource_id"))
+
+    op.drop_table("authorized_api")
+    with op.batch_alter_table("api_scope", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_scope_org_id"))
+        batch_op.drop_index(batch_op.f("ix_api_scope_api_resource_id"))
+
+    op.drop_table("api_scope")
+    with op.batch_alter_table("user_group", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_user_group_org_id"))
+
+    op.drop_table("user_group")
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_user_account_org_id"))
+
+    op.drop_table("user_account")
+    with op.batch_alter_table("used_assertion", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_used_assertion_expires_at"))
+
+    op.drop_table("used_assertion")
+    with op.batch_alter_table("signing_key", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_signing_key_org_id"))
+
+    op.drop_table("signing_key")
+    with op.batch_alter_table("revoked_jti", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_revoked_jti_org_id"))
+        batch_op.drop_index(batch_op.f("ix_revoked_jti_expires_at"))
+
+    op.drop_table("revoked_jti")
+    with op.batch_alter_table("organization", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_organization_root_name",
+            sqlite_where=sa.text("parent_id IS NULL"),
+            postgresql_where=sa.text("parent_id IS NULL"),
+        )
+        batch_op.drop_index(batch_op.f("ix_organization_root_id"))
+        batch_op.drop_index(batch_op.f("ix_organization_parent_id"))
+
+    op.drop_table("organization")
+    with op.batch_alter_table("issued_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_issued_token_org_id"))
+        batch_op.drop_index(batch_op.f("ix_issued_token_jti"))
+        batch_op.drop_index(batch_op.f("ix_issued_token_grant_id"))
+        batch_op.drop_index(batch_op.f("ix_issued_token_expires_at"))
+        batch_op.drop_index(batch_op.f("ix_issued_token_application_id"))
+
+    op.drop_table("issued_token")
+    op.drop_table("change_version")
+    with op.batch_alter_table("application", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_application_org_id"))
+
+    op.drop_table("application")
+    with op.batch_alter_table("api_resource", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_resource_org_id"))
+
+    op.drop_table("api_resource")

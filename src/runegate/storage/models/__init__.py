@@ -1,0 +1,35 @@
+"""Typed models, one module per aggregate. Importing this package registers them all."""
+
+from runegate.storage.models.api_resource import ApiResource
+from runegate.storage.models.api_resource import ApiScope
+from runegate.storage.models.application import Application
+from runegate.storage.models.application import AuthorizedApi
+from runegate.storage.models.application import AuthorizedScope
+from runegate.storage.models.base import Base
+from runegate.storage.models.key import SigningKey
+from runegate.storage.models.organization import Organization
+from runegate.storage.models.system import ChangeVersion
+from runegate.storage.models.token import IssuedToken
+from runegate.storage.models.token import RevokedJti
+from runegate.storage.models.token import UsedAssertion
+from runegate.storage.models.user import Group
+from runegate.storage.models.user import GroupMember
+from runegate.storage.models.user import User
+
+__all__ = [
+    "ApiResource",
+    "ApiScope",
+    "Application",
+    "AuthorizedApi",
+    "AuthorizedScope",
+    "Base",
+    "ChangeVersion",
+    "Group",
+    "GroupMember",
+    "IssuedToken",
+    "Organization",
+    "RevokedJti",
+    "SigningKey",
+    "UsedAssertion",
+    "User",
+]

@@ -1,0 +1,52 @@
+"""Organizations: root organizations (tenants, addressed as /t/{name}) and their
+sub-organizations (B2B)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from runegate.storage.models.base import Base
+from runegate.storage.models.base import id_column
+from runegate.storage.models.base import utcnow
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+    __table_args__ = (
+        # Root organization names are globally unique (they are URL segments).
+        Index(
+            "uq_organization_root_name",
+            "name",
+            unique=True,
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[str] = id_column()
+    name: Mapped[str] = mapped_column(String(255))
+    handle: Mapped[str | None] = mapped_column(String(63), default=None)
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+    # Root organizations have no parent; root_id of a root is its own id.
+    parent_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("organization.id", ondelete="CASCADE"), default=None, index=True
+    )
+    root_id: Mapped[str] = mapped_column(String(36), index=True)
+    type: Mapped[str] = mapped_column(String(16), default="TENANT")
+    status: Mapped[str] = mapped_column(String(16), default="ACTIVE")
+    attributes: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id is None

@@ -1,0 +1,18 @@
+"""Cross-process coordination: a change counter that every worker polls cheaply to
+invalidate its in-process caches."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from runegate.storage.models.base import Base
+
+
+class ChangeVersion(Base):
+    __tablename__ = "change_version"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

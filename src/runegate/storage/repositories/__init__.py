@@ -1,0 +1,1 @@
+"""Tenant-scoped repositories: every query carries the organization id."""

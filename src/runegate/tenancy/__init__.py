@@ -1,0 +1,1 @@
+"""Organizations (tenants): names, resolution of `/t/{org}` and the request context."""

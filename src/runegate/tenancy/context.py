@@ -1,0 +1,31 @@
+"""The request's organization context, resolved once from `/t/{org}`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class TenantContext:
+    """The root organization of a request, plus the organization it acts in.
+
+    `org_id` is the organization whose rows a repository touches: the root organization
+    for `/t/{org}/...`, or the switched sub-organization for `/t/{org}/o/...`.
+    """
+
+    root_id: str
+    root_name: str
+    org_id: str
+    base_url: str
+
+    @property
+    def issuer(self) -> str:
+        # Asgardeo: the issuer is the token endpoint URL.
+        return f"{self.base_url}/t/{self.root_name}/oauth2/token"
+
+    @property
+    def tenant_url(self) -> str:
+        return f"{self.base_url}/t/{self.root_name}"
+
+    def for_org(self, org_id: str) -> TenantContext:
+        return TenantContext(self.root_id, self.root_name, org_id, self.base_url)
