@@ -8,6 +8,8 @@ from dataclasses import field
 from runegate.cache import Cache
 from runegate.cache import CacheRegistry
 from runegate.config import Settings
+from runegate.http.auth import RejectAllVerifier
+from runegate.http.auth import TokenVerifier
 from runegate.storage.db import Database
 from runegate.storage.repositories.organizations import OrganizationRepository
 from runegate.tenancy.context import TenantContext
@@ -21,6 +23,8 @@ class AppState:
 
     def __post_init__(self) -> None:
         self.tenants: Cache[TenantContext] = Cache(self.caches, "tenants")
+        # Replaced by the token service when it is mounted (runegate.oauth).
+        self.token_verifier: TokenVerifier = RejectAllVerifier()
 
     async def find_tenant(self, name: str) -> TenantContext | None:
         tenant = self.tenants.get(name)
