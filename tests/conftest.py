@@ -51,10 +51,14 @@ async def _sqlite_url(tmp_path: Path, tmp_root: Path) -> str:
 
 async def _reset_pg(url: str) -> None:
     global _pg_migrated
+    db = Database(url, pool_size=1)
     if not _pg_migrated:
+        # The test database is disposable: start every session from an empty schema.
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
         await asyncio.to_thread(upgrade, url)
         _pg_migrated = True
-    db = Database(url, pool_size=1)
     try:
         async with db.engine.begin() as conn:
             tables = ", ".join(t.name for t in Base.metadata.sorted_tables)

@@ -16,8 +16,8 @@ from runegate.errors import IdpError
 from runegate.storage.db import Database
 
 T = TypeVar("T")
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def load_settings() -> Settings:

@@ -1,0 +1,5 @@
+"""`python -m runegate` runs the CLI."""
+
+from runegate.cli.__main__ import main
+
+main()
