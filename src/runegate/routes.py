@@ -9,3 +9,12 @@ from fastapi import APIRouter
 from runegate.state import AppState
 
 SURFACES: list[Callable[[AppState], APIRouter]] = []
+
+
+def _oauth(state: AppState) -> APIRouter:
+    from runegate.oauth.routes import oauth_router
+
+    return oauth_router(state)
+
+
+SURFACES.append(_oauth)

@@ -1,0 +1,10 @@
+"""The grant registry: `grant_type` value -> handler (STYLE §4). Later grants add a line."""
+
+from __future__ import annotations
+
+from runegate.oauth.grants.base import Grant
+from runegate.oauth.grants.client_credentials import ClientCredentialsGrant
+
+GRANTS: dict[str, Grant] = {
+    ClientCredentialsGrant.grant_type: ClientCredentialsGrant(),
+}
