@@ -25,12 +25,7 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 	@touch $@
 
 run: $(STAMP)
-	@echo ">> applying migrations"
-	@$(BIN)/runegate migrate
-	@echo ">> bootstrapping"
-	@$(BIN)/runegate bootstrap
-	@echo ">> serving (Ctrl-C to stop)"
-	@$(BIN)/runegate serve
+	@$(BIN)/runegate serve --setup
 
 test: $(DEV_STAMP)
 	@echo ">> running tests (SQLite$${RUNEGATE_TEST_DATABASE_URL:+ and PostgreSQL})"

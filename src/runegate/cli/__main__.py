@@ -46,13 +46,22 @@ def bootstrap() -> None:
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    setup: bool = typer.Option(
+        False, "--setup", help="Apply migrations and bootstrap first (what `make run` does)."
+    ),
+) -> None:
     """Serve HTTP on RUNEGATE_HOST:RUNEGATE_PORT with RUNEGATE_WORKERS workers."""
     import uvicorn
 
     from runegate.tracing import configure_logging
 
     settings = load_settings()
+    if setup:
+        console.print(">> applying migrations")
+        migrate()
+        console.print(">> bootstrapping")
+        bootstrap()
     configure_logging(settings.log_level)
     console.print(f"Runegate serving on {settings.base_url} ({settings.workers} worker(s))")
     uvicorn.run(
