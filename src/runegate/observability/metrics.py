@@ -6,6 +6,7 @@ node behind the load balancer (docs/deployment).
 
 from __future__ import annotations
 
+import logging
 import time
 
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -20,6 +21,8 @@ from starlette.types import Message
 from starlette.types import Receive
 from starlette.types import Scope
 from starlette.types import Send
+
+access_log = logging.getLogger("runegate.access")
 
 
 class Metrics:
@@ -68,4 +71,17 @@ class MetricsMiddleware:
             template = getattr(route, "path", None) or "unmatched"
             method = scope.get("method", "GET")
             self.metrics.requests.labels(method, template, str(status)).inc()
-            self.metrics.latency.labels(method, template).observe(time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
+            self.metrics.latency.labels(method, template).observe(elapsed)
+            # The path only: query strings may carry codes or tokens.
+            access_log.info(
+                "%s %s %s",
+                method,
+                scope.get("path", ""),
+                status,
+                extra={
+                    "status": status,
+                    "route": template,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
