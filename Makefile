@@ -35,6 +35,7 @@ lint: $(DEV_STAMP)
 	@$(BIN)/ruff check src tests
 	@$(BIN)/ruff format --check src tests
 	@$(BIN)/mypy
+	@$(BIN)/lint-imports --no-cache
 
 bench: $(DEV_STAMP)
 	@$(BIN)/python -m bench.run
