@@ -18,3 +18,22 @@ def _oauth(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_oauth)
+
+
+def _management(state: AppState) -> APIRouter:
+    """Asgardeo management APIs: applications, API resources and scopes."""
+    from runegate.management.routes import management_router
+
+    return management_router(state)
+
+
+SURFACES.append(_management)
+
+
+def _oidc(state: AppState) -> APIRouter:
+    from runegate.oidc.routes import oidc_router
+
+    return oidc_router(state)
+
+
+SURFACES.append(_oidc)

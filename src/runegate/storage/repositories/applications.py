@@ -96,3 +96,13 @@ class ApplicationRepository(TenantRepository[Application]):
             )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def delete_with_authorizations(self, application_id: str) -> None:
+        """Delete the application and every authorization it holds."""
+        for model in (AuthorizedScope, AuthorizedApi):
+            await self.session.execute(
+                delete(model).where(
+                    model.org_id == self.org_id, model.application_id == application_id
+                )
+            )
+        await self.delete(application_id)

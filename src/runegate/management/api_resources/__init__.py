@@ -1,0 +1,1 @@
+"""API resources (the unit of authorization) and their scopes."""

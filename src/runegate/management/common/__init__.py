@@ -1,0 +1,1 @@
+"""Shared pieces of the management APIs: error catalogue, filters, pagination, deps."""

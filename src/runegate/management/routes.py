@@ -1,0 +1,16 @@
+"""The management surface: every management API router under one mount."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from runegate.management.api_resources.router import build_router as api_resources_router
+from runegate.management.applications.router import build_router as applications_router
+from runegate.state import AppState
+
+
+def management_router(state: AppState) -> APIRouter:
+    router = APIRouter()
+    router.include_router(applications_router(state))
+    router.include_router(api_resources_router(state))
+    return router
