@@ -6,6 +6,9 @@ import logging
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +28,31 @@ log = logging.getLogger("runegate.http")
 
 class InvalidScimInput(errors.ScimError):
     scim_type = "invalidValue"
+
+
+RETRY_AFTER_S = "2"
+
+
+def unavailable_database(exc: BaseException) -> errors.IdpError | None:
+    """A database outage (refused, timed out, dropped) becomes 503 + Retry-After."""
+    if isinstance(exc, IntegrityError):
+        return errors.Conflict(detail=type(exc.orig).__name__)
+    outage = (
+        isinstance(exc, PoolTimeoutError | ConnectionError | TimeoutError)
+        or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+        or (isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError))
+    )
+    if not outage and isinstance(exc, DBAPIError):
+        outage = isinstance(exc.orig, ConnectionError | TimeoutError | OSError) or (
+            "connection" in type(exc.orig).__name__.lower()
+        )
+    if not outage:
+        return None
+    return errors.ServiceUnavailable(
+        "The database is unavailable; retry shortly.",
+        detail=f"database outage: {type(exc).__name__}",
+        headers={"Retry-After": RETRY_AFTER_S},
+    )
 
 
 def describe_validation(exc: RequestValidationError) -> str:
@@ -102,8 +130,10 @@ class CatchAllMiddleware:
             if started:
                 log.error("error after the response started", exc_info=exc)
                 return
-            if isinstance(exc, errors.IdpError):
-                response = render(surface_for_path(scope["path"]), exc)
+            surface = surface_for_path(scope["path"])
+            mapped = exc if isinstance(exc, errors.IdpError) else unavailable_database(exc)
+            if mapped is not None:
+                response = render(surface, mapped)
             else:
-                response = render_unexpected(surface_for_path(scope["path"]), exc)
+                response = render_unexpected(surface, exc)
             await response(scope, receive, send)

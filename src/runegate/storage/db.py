@@ -21,6 +21,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A request must fail fast (503) rather than hang when the database is unreachable.
+CONNECT_TIMEOUT_S = 2.0
+POOL_TIMEOUT_S = 5.0
 _WRITE_OPTION = "runegate_write"
 
 
@@ -54,8 +57,12 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         driver_url,
         pool_size=pool_size,
         max_overflow=20,
-        pool_pre_ping=False,
-        connect_args={"server_settings": {"synchronous_commit": "on"}},
+        pool_timeout=POOL_TIMEOUT_S,
+        pool_pre_ping=False,  # a dropped connection is invalidated on its first error
+        connect_args={
+            "timeout": CONNECT_TIMEOUT_S,
+            "server_settings": {"synchronous_commit": "on"},
+        },
     )
 
 
