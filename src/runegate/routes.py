@@ -37,3 +37,13 @@ def _oidc(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_oidc)
+
+
+def _scim(state: AppState) -> APIRouter:
+    """SCIM 2.0 Users, Groups, Me, Bulk and discovery under /t/{org}/scim2."""
+    from runegate.scim.routes import scim_router
+
+    return scim_router(state)
+
+
+SURFACES.append(_scim)

@@ -15,6 +15,7 @@ from runegate.storage.models.token import UsedAssertion
 from runegate.storage.models.user import Group
 from runegate.storage.models.user import GroupMember
 from runegate.storage.models.user import User
+from runegate.storage.models.user import UserEmail
 
 __all__ = [
     "ApiResource",
@@ -32,4 +33,5 @@ __all__ = [
     "SigningKey",
     "UsedAssertion",
     "User",
+    "UserEmail",
 ]

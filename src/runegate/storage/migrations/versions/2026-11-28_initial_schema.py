@@ -173,6 +173,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("org_id", sa.String(length=36), nullable=False),
         sa.Column("user_name", sa.String(length=255), nullable=False),
+        sa.Column("user_name_ci", sa.String(length=255), nullable=False),
+        sa.Column("external_id", sa.String(length=255), nullable=True),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("given_name", sa.String(length=255), nullable=True),
         sa.Column("family_name", sa.String(length=255), nullable=True),
@@ -184,23 +186,53 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
-        sa.UniqueConstraint("org_id", "user_name", name=op.f("uq_user_account_org_id_user_name")),
+        sa.UniqueConstraint(
+            "org_id", "user_name_ci", name=op.f("uq_user_account_org_id_user_name_ci")
+        ),
     )
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_account_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(
+            "ix_user_account_name_prefix",
+            ["org_id", "user_name_ci"],
+            unique=False,
+            postgresql_ops={"user_name_ci": "varchar_pattern_ops"},
+        )
+
+    op.create_table(
+        "user_email",
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("value", sa.String(length=320), nullable=False),
+        sa.Column("value_ci", sa.String(length=320), nullable=False),
+        sa.Column("type", sa.String(length=64), nullable=True),
+        sa.Column("primary", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_user_email_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "position", name=op.f("pk_user_email")),
+    )
+    with op.batch_alter_table("user_email", schema=None) as batch_op:
+        batch_op.create_index("ix_user_email_value", ["org_id", "value_ci"], unique=False)
 
     op.create_table(
         "user_group",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("org_id", sa.String(length=36), nullable=False),
         sa.Column("display_name", sa.String(length=255), nullable=False),
+        sa.Column("display_name_ci", sa.String(length=255), nullable=False),
+        sa.Column("external_id", sa.String(length=255), nullable=True),
         sa.Column("attributes", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_group")),
         sa.UniqueConstraint(
-            "org_id", "display_name", name=op.f("uq_user_group_org_id_display_name")
+            "org_id", "display_name_ci", name=op.f("uq_user_group_org_id_display_name_ci")
         ),
     )
     with op.batch_alter_table("user_group", schema=None) as batch_op:
@@ -350,7 +382,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_user_group_org_id"))
 
     op.drop_table("user_group")
+    with op.batch_alter_table("user_email", schema=None) as batch_op:
+        batch_op.drop_index("ix_user_email_value")
+
+    op.drop_table("user_email")
     with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_user_account_name_prefix", postgresql_ops={"user_name_ci": "varchar_pattern_ops"}
+        )
         batch_op.drop_index(batch_op.f("ix_user_account_org_id"))
 
     op.drop_table("user_account")

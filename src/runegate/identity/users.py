@@ -1,0 +1,170 @@
+"""The user service: create, replace, delete, passwords, search.
+
+Callers own the unit of work (`db.write()`); functions here flush but never commit.
+Disabling, deleting or re-passwording a user revokes the user's tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from runegate.identity.errors import PreconditionFailed
+from runegate.identity.passwords import PasswordPolicy
+from runegate.identity.passwords import hash_password_async
+from runegate.identity.passwords import verify_password_async
+from runegate.identity.revocation import revoke_user_tokens
+from runegate.storage.models.organization import Organization
+from runegate.storage.models.user import User
+from runegate.storage.repositories.users import UserRepository
+from runegate.tenancy.context import TenantContext
+
+# Keys of `User.attributes` that Runegate keeps for itself (never part of a profile).
+INTERNAL_PREFIX = "runegate:"
+PENDING_INVITATION = "runegate:pendingInvitation"
+
+
+@dataclass(slots=True)
+class UserProfile:
+    """What a client may write about a user (SCIM attributes, without id/meta/password)."""
+
+    user_name: str
+    active: bool = True
+    external_id: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    display_name: str | None = None
+    emails: list[dict[str, Any]] = field(default_factory=list)
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+def profile_document(user: User) -> dict[str, Any]:
+    return {k: v for k, v in user.attributes.items() if not k.startswith(INTERNAL_PREFIX)}
+
+
+def _internal(user: User) -> dict[str, Any]:
+    return {k: v for k, v in user.attributes.items() if k.startswith(INTERNAL_PREFIX)}
+
+
+async def password_policy(session: AsyncSession, tenant: TenantContext) -> PasswordPolicy:
+    org = await session.get(Organization, tenant.org_id)
+    return PasswordPolicy.from_attributes(org.attributes if org else [])
+
+
+def _apply(user: User, profile: UserProfile) -> None:
+    user.user_name = profile.user_name
+    user.user_name_ci = profile.user_name.lower()
+    user.active = profile.active
+    user.external_id = profile.external_id
+    user.given_name = profile.given_name
+    user.family_name = profile.family_name
+    user.display_name = profile.display_name
+    user.emails = list(profile.emails)
+    user.attributes = (
+        {**profile.document, **_internal(user)} if user.attributes else dict(profile.document)
+    )
+
+
+async def _set_password(
+    session: AsyncSession, tenant: TenantContext, user: User, password: str
+) -> None:
+    (await password_policy(session, tenant)).check(password, user.user_name)
+    user.password_hash = await hash_password_async(password)
+
+
+async def create_user(
+    session: AsyncSession,
+    tenant: TenantContext,
+    profile: UserProfile,
+    *,
+    password: str | None = None,
+    invite: bool = False,
+) -> User:
+    """Create a user; `invite` creates it inactive, pending the invitation (no password)."""
+    repo = UserRepository(session, tenant=tenant)
+    user = User(attributes={})
+    _apply(user, profile)
+    if invite:
+        user.active = False
+        user.attributes = {**user.attributes, PENDING_INVITATION: True}
+    elif password is not None:
+        await _set_password(session, tenant, user, password)
+    await repo.add(user)
+    await repo.replace_emails(user.id, profile.emails)
+    return user
+
+
+def check_version(version: int, expected: int | None) -> None:
+    """RFC 7644 §3.14: refuse a write made against another version (If-Match)."""
+    if expected is not None and version != expected:
+        raise PreconditionFailed()
+
+
+async def update_user(
+    session: AsyncSession,
+    tenant: TenantContext,
+    user_id: str,
+    profile: UserProfile,
+    *,
+    password: str | None = None,
+    expected_version: int | None = None,
+    by_admin: bool = True,
+) -> User:
+    """Replace a user's profile (and password, when given); bumps the version.
+
+    Disabling a user, or an administrator setting its password, revokes its tokens.
+    """
+    repo = UserRepository(session, tenant=tenant)
+    user = await repo.get(user_id)
+    check_version(user.version, expected_version)
+    was_active = user.active
+    _apply(user, profile)
+    if password is not None:
+        await _set_password(session, tenant, user, password)
+        user.attributes = {k: v for k, v in user.attributes.items() if k != PENDING_INVITATION}
+    user.version += 1
+    await repo.flush()
+    await repo.replace_emails(user.id, profile.emails)
+    if (password is not None and by_admin) or (was_active and not user.active):
+        await revoke_user_tokens(session, tenant, user.id)
+    return user
+
+
+async def delete_user(
+    session: AsyncSession, tenant: TenantContext, user_id: str, *, expected_version: int | None
+) -> None:
+    repo = UserRepository(session, tenant=tenant)
+    user = await repo.get(user_id)
+    check_version(user.version, expected_version)
+    await revoke_user_tokens(session, tenant, user.id)
+    await repo.delete(user.id)
+
+
+async def get_user(session: AsyncSession, tenant: TenantContext, user_id: str) -> User:
+    return await UserRepository(session, tenant=tenant).get(user_id)
+
+
+async def search_users(
+    session: AsyncSession,
+    tenant: TenantContext,
+    *,
+    where: ColumnElement[bool] | None,
+    order_by: Sequence[Any],
+    offset: int,
+    limit: int,
+) -> tuple[int, Sequence[User]]:
+    return await UserRepository(session, tenant=tenant).page(where, order_by, offset, limit)
+
+
+async def authenticate(
+    session: AsyncSession, tenant: TenantContext, user_name: str, password: str
+) -> User | None:
+    """The active user with this userName and password, or None (argon2id off-loop)."""
+    user = await UserRepository(session, tenant=tenant).find_by_username(user_name)
+    ok = await verify_password_async(user.password_hash if user else None, password)
+    return user if ok and user is not None and user.active else None

@@ -1,0 +1,177 @@
+"""Rows to SCIM resources and SCIM requests to service profiles.
+
+The stored profile document is the resource as scim2-models dumps it, without `id`,
+`meta`, `schemas`, `password`, `groups` and the attributes kept in their own columns.
+`userName` and group `displayName` are served without the user store prefix
+(Asgardeo writes `DEFAULT/...`; see docs/scim.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from scim2_models import Context
+from scim2_models import ResponseParameters
+from scim2_models import SCIMException
+
+from runegate.errors import InvalidInput
+from runegate.identity.groups import GroupProfile
+from runegate.identity.names import strip_domain
+from runegate.identity.users import UserProfile
+from runegate.identity.users import profile_document
+from runegate.scim.errors import InvalidValue
+from runegate.scim.errors import from_scim_exception
+from runegate.scim.errors import from_validation
+from runegate.scim.models import ENTERPRISE_SCHEMA
+from runegate.scim.models import GROUP_SCHEMA
+from runegate.scim.models import USER_SCHEMA
+from runegate.scim.models import WSO2_SCHEMA
+from runegate.scim.models import ScimGroup
+from runegate.scim.models import ScimUser
+from runegate.storage.models.user import Group
+from runegate.storage.models.user import User
+
+USER_COLUMN_KEYS = ("id", "meta", "schemas", "password", "groups", "userName", "active")
+GROUP_COLUMN_KEYS = ("id", "meta", "schemas", "displayName", "members")
+
+
+def etag(version: int) -> str:
+    return f'W/"{version}"'
+
+
+def _iso(value: Any) -> str:
+    text = str(value.isoformat())
+    return text.replace("+00:00", "Z") if text.endswith("+00:00") else text + "Z"
+
+
+def _meta(kind: str, row: User | Group, location: str) -> dict[str, Any]:
+    return {
+        "resourceType": kind,
+        "created": _iso(row.created_at),
+        "lastModified": _iso(row.updated_at),
+        "location": location,
+        "version": etag(row.version),
+    }
+
+
+def user_dict(user: User, groups: Sequence[Group], base: str) -> dict[str, Any]:
+    """The full resource as a plain dict (before attribute selection)."""
+    doc = profile_document(user)
+    schemas = [USER_SCHEMA] + ([ENTERPRISE_SCHEMA] if ENTERPRISE_SCHEMA in doc else [])
+    body: dict[str, Any] = {"schemas": schemas, "id": user.id, **doc}
+    body.update(userName=user.user_name, active=user.active)
+    if user.external_id is not None:
+        body["externalId"] = user.external_id
+    if user.emails:
+        body["emails"] = user.emails
+    if groups:
+        body["groups"] = [
+            {"value": g.id, "display": g.display_name, "$ref": f"{base}/Groups/{g.id}"}
+            for g in groups
+        ]
+    body["meta"] = _meta("User", user, f"{base}/Users/{user.id}")
+    return body
+
+
+def group_dict(group: Group, members: Sequence[User], base: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"schemas": [GROUP_SCHEMA], "id": group.id, **group.attributes}
+    body["displayName"] = group.display_name
+    if group.external_id is not None:
+        body["externalId"] = group.external_id
+    if members:
+        body["members"] = [
+            {"value": u.id, "display": u.user_name, "$ref": f"{base}/Users/{u.id}", "type": "User"}
+            for u in members
+        ]
+    body["meta"] = _meta("Group", group, f"{base}/Groups/{group.id}")
+    return body
+
+
+def render(model: Any, body: dict[str, Any], params: ResponseParameters[Any] | None) -> Any:
+    """Serialize for a response: `returned` rules and attributes/excludedAttributes."""
+    resource = model.model_validate(body)
+    return resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=params)
+
+
+def validate(model: Any, body: Any, ctx: Context) -> Any:
+    """Validate a request body in its RFC 7644 context (read-only attributes, types)."""
+    if not isinstance(body, dict):
+        raise from_scim_exception(_syntax("The body must be a JSON object."))
+    try:
+        return model.model_validate(body, scim_ctx=ctx)
+    except ValidationError as exc:
+        raise from_validation(exc) from exc
+    except SCIMException as exc:
+        raise from_scim_exception(exc) from exc
+
+
+def _syntax(detail: str) -> SCIMException:
+    from scim2_models import InvalidSyntaxException
+
+    return InvalidSyntaxException(detail=detail)
+
+
+def _dump(resource: Any) -> dict[str, Any]:
+    data: dict[str, Any] = resource.model_dump(
+        scim_ctx=None, by_alias=True, exclude_none=True, mode="json"
+    )
+    for key, value in list(data.items()):
+        if key.startswith("urn:") and isinstance(value, dict):
+            value.pop("schemas", None)
+            if not value:
+                data.pop(key)
+    return data
+
+
+def _name(raw: str | None, what: str) -> str:
+    if not raw or not raw.strip():
+        raise InvalidValue(f"{what} is required.")
+    try:
+        return strip_domain(raw)
+    except InvalidInput as exc:
+        raise InvalidValue(exc.description) from exc
+
+
+def user_profile(resource: Any) -> tuple[UserProfile, str | None, bool]:
+    """(profile, password, askPassword) from a validated ScimUser."""
+    data = _dump(resource)
+    wso2 = data.pop(WSO2_SCHEMA, {}) or {}
+    password = data.get("password")
+    name = data.get("name") or {}
+    profile = UserProfile(
+        user_name=_name(data.get("userName"), "userName"),
+        active=data.get("active", True) is not False,
+        external_id=data.get("externalId"),
+        given_name=name.get("givenName"),
+        family_name=name.get("familyName"),
+        display_name=data.get("displayName"),
+        emails=list(data.get("emails") or []),
+    )
+    profile.document = {
+        k: v for k, v in data.items() if k not in (*USER_COLUMN_KEYS, "emails", "externalId")
+    }
+    return profile, password, bool(wso2.get("askPassword"))
+
+
+def group_profile(resource: Any) -> GroupProfile:
+    data = _dump(resource)
+    members = data.get("members") or []
+    for member in members:
+        if member.get("type") not in (None, "User") or not member.get("value"):
+            raise InvalidValue("Group members must be users given by their id (value).")
+    return GroupProfile(
+        display_name=_name(data.get("displayName"), "displayName"),
+        external_id=data.get("externalId"),
+        member_ids=[str(m["value"]) for m in members],
+        document={k: v for k, v in data.items() if k not in (*GROUP_COLUMN_KEYS, "externalId")},
+    )
+
+
+def user_model() -> Any:
+    return ScimUser
+
+
+def group_model() -> Any:
+    return ScimGroup

@@ -1,0 +1,208 @@
+"""/Users and /Me operations (RFC 7644 §3.3 to §3.6), framework-free.
+
+Implements: RFC 7644 §3.3 (create), §3.4 (query), §3.5.1 (PUT), §3.5.2 (PATCH),
+§3.6 (DELETE), §3.14 (versions), §3.11 (/Me).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scim2_models import Context
+from scim2_models import PatchOp
+from scim2_models import SCIMException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from runegate.errors import InvalidInput
+from runegate.errors import ScimError
+from runegate.identity import users as service
+from runegate.identity.users import UserProfile
+from runegate.identity.users import profile_document
+from runegate.scim.columns import USER_COLUMNS
+from runegate.scim.errors import InvalidValue
+from runegate.scim.errors import Mutability
+from runegate.scim.errors import Uniqueness
+from runegate.scim.errors import from_scim_exception
+from runegate.scim.filter import compile_filter
+from runegate.scim.mapping import render
+from runegate.scim.mapping import user_dict
+from runegate.scim.mapping import user_profile
+from runegate.scim.mapping import validate
+from runegate.scim.models import ScimUser
+from runegate.scim.query import ListQuery
+from runegate.scim.query import response_parameters
+from runegate.scim.query import sort_order
+from runegate.scim.result import ScimResult
+from runegate.scim.result import check_if_match
+from runegate.scim.result import list_result
+from runegate.scim.result import parse_version
+from runegate.scim.result import resource_result
+from runegate.storage.models.user import User
+from runegate.storage.repositories.users import GroupRepository
+from runegate.storage.repositories.users import UserRepository
+from runegate.tenancy.context import TenantContext
+
+
+def scim_base(tenant: TenantContext) -> str:
+    switched = "/o" if tenant.org_id != tenant.root_id else ""
+    return f"{tenant.tenant_url}{switched}/scim2"
+
+
+def as_scim(exc: InvalidInput) -> ScimError:
+    return exc if isinstance(exc, ScimError) else InvalidValue(exc.description)
+
+
+async def _full(session: AsyncSession, tenant: TenantContext, user: User) -> dict[str, Any]:
+    groups = await GroupRepository(session, tenant=tenant).groups_of(user.id)
+    return user_dict(user, groups, scim_base(tenant))
+
+
+async def _unique(session: AsyncSession, tenant: TenantContext, name: str, own: str) -> None:
+    found = await UserRepository(session, tenant=tenant).find_by_username(name)
+    if found is not None and found.id != own:
+        raise Uniqueness(f"A user with the userName {name[:100]!r} already exists.")
+
+
+async def _respond(
+    session: AsyncSession, tenant: TenantContext, user: User, status: int, params: Any = None
+) -> ScimResult:
+    body = render(ScimUser, await _full(session, tenant, user), params)
+    return resource_result(status, body, user.version)
+
+
+async def create(
+    session: AsyncSession, tenant: TenantContext, body: Any, query: ListQuery
+) -> ScimResult:
+    resource = validate(ScimUser, body, Context.RESOURCE_CREATION_REQUEST)
+    profile, password, invite = user_profile(resource)
+    await _unique(session, tenant, profile.user_name, "")
+    try:
+        user = await service.create_user(session, tenant, profile, password=password, invite=invite)
+    except InvalidInput as exc:
+        raise as_scim(exc) from exc
+    return await _respond(session, tenant, user, 201, response_parameters(query, ScimUser))
+
+
+async def get(
+    session: AsyncSession,
+    tenant: TenantContext,
+    user_id: str,
+    query: ListQuery,
+    if_none_match: str | None = None,
+) -> ScimResult:
+    user = await service.get_user(session, tenant, user_id)
+    wanted = parse_version(if_none_match)
+    if if_none_match is not None and (wanted is None or wanted == user.version):
+        return ScimResult(304, None, {"ETag": f'W/"{user.version}"'})
+    return await _respond(session, tenant, user, 200, response_parameters(query, ScimUser))
+
+
+async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery) -> ScimResult:
+    params = response_parameters(query, ScimUser)
+    where = compile_filter(query.filter, ScimUser, USER_COLUMNS) if query.filter else None
+    order = sort_order(query, ScimUser, USER_COLUMNS, [User.user_name_ci])
+    if query.foreign_domain:
+        return list_result(0, query.start_index, [])
+    total, rows = await service.search_users(
+        session, tenant, where=where, order_by=order, offset=query.offset, limit=query.count
+    )
+    groups = await GroupRepository(session, tenant=tenant).groups_of_users([u.id for u in rows])
+    base = scim_base(tenant)
+    resources = [render(ScimUser, user_dict(u, groups.get(u.id, []), base), params) for u in rows]
+    return list_result(total, query.start_index, resources)
+
+
+async def _write(
+    session: AsyncSession,
+    tenant: TenantContext,
+    user: User,
+    resource: Any,
+    query: ListQuery,
+    self_service: bool,
+) -> ScimResult:
+    profile, password, _invite = user_profile(resource)
+    if self_service:
+        refuse_privileged(user, profile)
+    await _unique(session, tenant, profile.user_name, user.id)
+    try:
+        user = await service.update_user(
+            session, tenant, user.id, profile, password=password, by_admin=not self_service
+        )
+    except InvalidInput as exc:
+        raise as_scim(exc) from exc
+    return await _respond(session, tenant, user, 200, response_parameters(query, ScimUser))
+
+
+async def replace(
+    session: AsyncSession,
+    tenant: TenantContext,
+    user_id: str,
+    body: Any,
+    query: ListQuery,
+    if_match: str | None = None,
+    *,
+    self_service: bool = False,
+) -> ScimResult:
+    """RFC 7644 §3.5.1: readOnly values are ignored, immutable ones must not change."""
+    user = await service.get_user(session, tenant, user_id)
+    check_if_match(if_match, user.version)
+    resource = validate(ScimUser, body, Context.RESOURCE_REPLACEMENT_REQUEST)
+    original = ScimUser.model_validate(await _full(session, tenant, user))
+    try:
+        resource.replace(original)
+    except SCIMException as exc:
+        raise from_scim_exception(exc) from exc
+    if resource.password == original.password:
+        resource.password = None
+    return await _write(session, tenant, user, resource, query, self_service)
+
+
+async def patch(
+    session: AsyncSession,
+    tenant: TenantContext,
+    user_id: str,
+    body: Any,
+    query: ListQuery,
+    if_match: str | None = None,
+    *,
+    self_service: bool = False,
+) -> ScimResult:
+    """RFC 7644 §3.5.2: add, replace and remove, applied all or nothing."""
+    user = await service.get_user(session, tenant, user_id)
+    check_if_match(if_match, user.version)
+    resource = ScimUser.model_validate(await _full(session, tenant, user))
+    operations = validate(PatchOp[ScimUser], body, Context.RESOURCE_PATCH_REQUEST)
+    try:
+        operations.patch(resource)
+    except SCIMException as exc:
+        raise from_scim_exception(exc) from exc
+    return await _write(session, tenant, user, resource, query, self_service)
+
+
+async def delete(
+    session: AsyncSession, tenant: TenantContext, user_id: str, if_match: str | None = None
+) -> ScimResult:
+    user = await service.get_user(session, tenant, user_id)
+    check_if_match(if_match, user.version)
+    await service.delete_user(session, tenant, user.id, expected_version=None)
+    return ScimResult(204)
+
+
+PRIVILEGED = ("roles", "entitlements", "x509Certificates")
+
+
+def refuse_privileged(user: User, profile: UserProfile) -> None:
+    """/Me: a user cannot change its userName, active, externalId, roles or entitlements."""
+    before = profile_document(user)
+    changed = [
+        name
+        for name, old, new in (
+            ("userName", user.user_name_ci, profile.user_name.lower()),
+            ("active", user.active, profile.active),
+            ("externalId", user.external_id, profile.external_id),
+            *((k, before.get(k), profile.document.get(k)) for k in PRIVILEGED),
+        )
+        if old != new
+    ]
+    if changed:
+        raise Mutability(f"{changed[0]} cannot be changed through /Me.")
