@@ -1,0 +1,185 @@
+"""`make bench`: Runegate's token endpoint under load, as ratios to the same-stack ceiling.
+
+Order: the ceiling app; then for SQLite and PostgreSQL a fresh database, `runegate serve
+--setup` (time to the first token), fixtures through the public APIs, idle RSS, the load
+scenarios, and a restart with plain `runegate serve` (time to the first token again).
+Exit status is non-zero only when the harness fails, never for a missed target.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench import fixtures
+from bench import machine
+from bench.backends import Backend
+from bench.backends import drop_postgres
+from bench.backends import postgres_backend
+from bench.backends import sqlite_backend
+from bench.ceiling_app import PATH as CEILING_PATH
+from bench.config import BOOT_CLIENT_ID
+from bench.config import BOOT_CLIENT_SECRET
+from bench.config import BenchConfig
+from bench.report import BackendReport
+from bench.report import Measurement
+from bench.report import format_targets
+from bench.report import save
+from bench.report import table
+from bench.report import targets
+from bench.servers import base_url
+from bench.servers import start_ceiling
+from bench.servers import start_runegate
+from bench.wrk import HarnessError
+from bench.wrk import LoadSpec
+from bench.wrk import WrkResult
+from bench.wrk import find_wrk
+from bench.wrk import run_load
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def measure(cfg: BenchConfig, url: str, body: str, auth: str | None, label: str) -> WrkResult:
+    """Warm-up (discarded), then the timed run."""
+    say(f">> {label}: {cfg.warmup:g} s warm-up, {cfg.duration:g} s run")
+    spec = LoadSpec(url, body, auth, cfg.warmup, cfg.connections, cfg.threads)
+    if cfg.warmup > 0:
+        run_load(spec)
+    timed = LoadSpec(url, body, auth, cfg.duration, cfg.connections, cfg.threads)
+    result = run_load(timed)
+    say(
+        f"   {result.rps:,.0f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, "
+        f"errors {result.errors}"
+    )
+    return result
+
+
+def measure_ceiling(cfg: BenchConfig, workdir: Path) -> WrkResult:
+    say(">> starting the ceiling app (uvicorn + Starlette, bench/ceiling_app.py)")
+    server = start_ceiling(cfg, workdir)
+    try:
+        url = base_url(cfg.port + 1) + CEILING_PATH
+        return measure(cfg, url, fixtures.GRANT_BODY, None, "ceiling")
+    finally:
+        server.stop()
+
+
+def scenarios(http: httpx.Client, cfg: BenchConfig) -> dict[str, tuple[str, str, str] | str]:
+    """Scenario -> (path, body, authorization), or the reason it is not available."""
+    boot = fixtures.Client("bootstrap", BOOT_CLIENT_ID, BOOT_CLIENT_SECRET)
+    headers = fixtures.admin_headers(http, boot)
+    api_id = fixtures.create_api(http, headers)
+    opaque = fixtures.create_client(http, headers, "bench-opaque", api_id)
+    token = fixtures.opaque_token(http, opaque)
+    found: dict[str, tuple[str, str, str] | str] = {
+        "opaque": (fixtures.TOKEN, fixtures.GRANT_BODY, opaque.authorization)
+    }
+    for alg in ("ES256", "RS256"):
+        if f"jwt_{alg.lower()}" in cfg.scenarios:
+            variant = fixtures.make_jwt_variant(http, headers, api_id, alg)
+            found[f"jwt_{alg.lower()}"] = (
+                (fixtures.TOKEN, fixtures.GRANT_BODY, variant.client.authorization)
+                if variant.client
+                else f"not available yet: {variant.note}"
+            )
+    problem = fixtures.introspection_works(http, opaque, token)
+    found["introspection"] = (
+        f"not available yet: {problem}"
+        if problem
+        else (
+            fixtures.INTROSPECT,
+            f"token={token}&token_type_hint=access_token",
+            opaque.authorization,
+        )
+    )
+    return {name: found[name] for name in cfg.scenarios if name in found}
+
+
+def run_backend(cfg: BenchConfig, backend: Backend, workdir: Path) -> BackendReport:
+    rep = BackendReport(backend.name)
+    say(f">> {backend.name}: runegate serve --setup ({cfg.workers} workers), fresh database")
+    server, rep.cold_start_s = start_runegate(
+        cfg, backend.url, workdir, setup=True, tag=f"{backend.name}-cold"
+    )
+    try:
+        say(f"   first token after {rep.cold_start_s:.2f} s")
+        with httpx.Client(base_url=base_url(cfg.port), timeout=10.0) as http:
+            plan = scenarios(http, cfg)
+        time.sleep(1.0)  # let the workers settle before reading idle memory
+        rep.idle_rss_mb = server.worker_rss_mb()
+        for name, what in plan.items():
+            if isinstance(what, str):
+                say(f">> {backend.name} {name}: {what}")
+                rep.runs[name] = Measurement(name, None, what)
+                continue
+            path, body, auth = what
+            result = measure(cfg, base_url(cfg.port) + path, body, auth, f"{backend.name} {name}")
+            rep.runs[name] = Measurement(name, result)
+        rep.loaded_rss_mb = server.worker_rss_mb()
+    finally:
+        server.stop()
+    say(f">> {backend.name}: restart with plain runegate serve on the same database")
+    server, rep.restart_s = start_runegate(
+        cfg, backend.url, workdir, setup=False, tag=f"{backend.name}-restart"
+    )
+    server.stop()
+    say(f"   first token after {rep.restart_s:.2f} s")
+    return rep
+
+
+def run_all(cfg: BenchConfig, workdir: Path) -> tuple[WrkResult, list[BackendReport]]:
+    ceiling = measure_ceiling(cfg, workdir)
+    reports = []
+    for name in cfg.backends:
+        if name == "sqlite":
+            reports.append(run_backend(cfg, sqlite_backend(workdir), workdir / "sqlite"))
+            continue
+        if name != "postgresql":
+            raise HarnessError(f"unknown backend {name!r} in BENCH_BACKENDS")
+        backend = postgres_backend(cfg)
+        if isinstance(backend, str):
+            say(f">> postgresql skipped: {backend}")
+            reports.append(BackendReport("postgresql", note=f"skipped: {backend}"))
+            continue
+        try:
+            reports.append(run_backend(cfg, backend, workdir / "postgresql"))
+        finally:
+            drop_postgres(cfg)
+    return ceiling, reports
+
+
+def main() -> int:
+    cfg = BenchConfig.from_env()
+    try:
+        find_wrk()
+    except HarnessError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    meta = machine.describe(cfg)
+    say(machine.banner(meta))
+    try:
+        with tempfile.TemporaryDirectory(prefix="runegate-bench-") as tmp:
+            workdir = Path(tmp)
+            for sub in ("sqlite", "postgresql"):
+                (workdir / sub).mkdir()
+            ceiling, reports = run_all(cfg, workdir)
+    except HarnessError as exc:
+        print(f"bench harness failed: {exc}", file=sys.stderr)
+        return 1
+    say("\nResults (ratio = req/s / ceiling req/s, same run):")
+    say(table(ceiling, reports))
+    say("\nTargets (issue 5):")
+    say(format_targets(targets(ceiling, reports)))
+    save(cfg.results, meta, ceiling, reports)
+    say(f"\nraw results: {cfg.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
