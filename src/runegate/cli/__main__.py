@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
+from runegate.cli.apps import apps_app
 from runegate.cli.common import console
 from runegate.cli.common import load_settings
 from runegate.cli.common import with_db
+from runegate.cli.keys import keys_app
 from runegate.cli.tenants import org_app
+from runegate.cli.tokens import tokens_app
 
 app = typer.Typer(
     help="Runegate: a self-hosted, Asgardeo-compatible identity platform.",
@@ -15,6 +18,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(org_app, name="org")
+app.add_typer(keys_app, name="keys")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(apps_app, name="app")
 
 
 @app.command()

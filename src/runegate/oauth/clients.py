@@ -48,6 +48,7 @@ class ClientRecord:
     # Authorized scope name -> identifier of its API resource (becomes an `aud` value).
     scopes: Mapping[str, str] = field(default_factory=dict)
     certificate: Mapping[str, Any] | None = None  # {"type": "JWKS"|"PEM", "value": ...}
+    assertion_alg: str | None = None  # clientAuthentication.tokenEndpointAuthSigningAlg
 
     @property
     def active(self) -> bool:
@@ -85,6 +86,7 @@ def build_record(app: Application, scopes: Mapping[str, str]) -> ClientRecord:
         signing_alg=str(access.get("signingAlgorithm") or "RS256"),
         scopes=dict(scopes),
         certificate=advanced.get("certificate") or None,
+        assertion_alg=auth.get("tokenEndpointAuthSigningAlg") or None,
     )
 
 

@@ -1,12 +1,18 @@
-"""The token service of one app instance: client store, authenticator, issuer, verifier."""
+"""The token service of one app instance: clients, keys, authentication, issuing,
+verification and housekeeping, wired together once."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 from typing import cast
 
+from runegate.crypto.jwks import JwksFetcher
+from runegate.oauth.assertions import AssertionVerifier
 from runegate.oauth.client_auth import ClientAuthenticator
 from runegate.oauth.clients import ClientStore
+from runegate.oauth.housekeeping import BackgroundPurge
+from runegate.oauth.key_store import KeyStore
+from runegate.oauth.signing_keys import configure_secrets
 from runegate.oauth.tokens import TokenIssuer
 from runegate.oauth.verifier import AccessTokenVerifier
 from runegate.oauth.verifier import TokenLookup
@@ -18,18 +24,24 @@ if TYPE_CHECKING:
 
 class OAuthServer:
     def __init__(self, state: AppState) -> None:
-        keys = state.settings.secret_keys
+        secrets = state.settings.secret_keys
+        development = state.settings.env == "development"
         self.state = state
         self.clients = ClientStore(state.db, state.caches)
-        self.authenticator = ClientAuthenticator(self.clients, keys, None)
+        self.keys = KeyStore(state.db, state.caches, secrets)
+        self.fetcher = JwksFetcher(development=development)
+        assertions = AssertionVerifier(self.clients, state.db, self.fetcher)
+        self.authenticator = ClientAuthenticator(self.clients, secrets, assertions)
         self.writer = TokenWriter(state.db)
-        self.issuer = TokenIssuer(keys, self.writer, None)
-        self.lookup = TokenLookup(state.db, keys, None)
+        self.issuer = TokenIssuer(secrets, self.writer, self.keys)
+        self.lookup = TokenLookup(state.db, secrets, self.keys)
         self.verifier = AccessTokenVerifier(self.lookup)
+        self.purge = BackgroundPurge(state.db)
 
 
 def install(state: AppState) -> OAuthServer:
     """Create the token service for `state` and make it the app's token verifier."""
+    configure_secrets(state.settings.secret_keys)
     server = OAuthServer(state)
     state.token_verifier = server.verifier
     state.__dict__["oauth"] = server

@@ -75,7 +75,9 @@ class TokenLookup:
         return None if found is None else (found[0], found[1], found[2])
 
 
-def check_row(row: TokenRow | None, tenant: TenantContext, kind: str = "access") -> IssuedToken:
+def check_row(
+    row: TokenRow | None, tenant: TenantContext, kinds: tuple[str, ...] = ("access",)
+) -> IssuedToken:
     """The token's row if the token is currently valid in `tenant`, else InvalidToken."""
     if row is None:
         raise InvalidToken()
@@ -86,7 +88,7 @@ def check_row(row: TokenRow | None, tenant: TenantContext, kind: str = "access")
         expires = expires.replace(tzinfo=UTC)
     if (
         token.org_id != tenant.root_id
-        or token.kind != kind
+        or token.kind not in kinds
         or token.revoked
         or expires <= now
         or row[1] != "ACTIVE"
@@ -94,6 +96,12 @@ def check_row(row: TokenRow | None, tenant: TenantContext, kind: str = "access")
     ):
         raise InvalidToken()
     return token
+
+
+def utc_timestamp(value: datetime) -> int:
+    if value.tzinfo is None:  # SQLite returns naive UTC datetimes
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp())
 
 
 def to_access_token(token: IssuedToken) -> AccessToken:

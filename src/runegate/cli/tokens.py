@@ -1,0 +1,23 @@
+"""`runegate tokens purge`: delete expired and revoked token rows now."""
+
+from __future__ import annotations
+
+import typer
+
+from runegate.cli.common import load_settings
+from runegate.cli.common import out
+from runegate.cli.common import with_db
+from runegate.oauth.housekeeping import purge
+
+tokens_app = typer.Typer(help="Issued tokens housekeeping.", no_args_is_help=True)
+
+
+@tokens_app.command("purge")
+def purge_tokens() -> None:
+    """Delete expired or revoked tokens, expired deny-list entries and assertion ids."""
+    settings = load_settings()
+    report = with_db(settings, purge)
+    out.print(
+        f"purged {report.tokens} token rows, {report.denied_jtis} deny-list entries, "
+        f"{report.assertions} assertion ids"
+    )

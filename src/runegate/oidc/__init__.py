@@ -1,0 +1,1 @@
+"""OpenID Connect: discovery (and later userinfo, ID tokens, logout)."""

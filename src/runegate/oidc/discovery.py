@@ -1,0 +1,37 @@
+"""The provider metadata document.
+
+Implements: RFC 8414 §2 (authorization server metadata) and OIDC Discovery §3/§4 (served
+at the issuer plus `/.well-known/openid-configuration`). Only what is implemented is
+advertised: endpoints, grants and methods are added here as they ship.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runegate.crypto.jwt import SUPPORTED_ALGORITHMS
+from runegate.oauth.grants import GRANTS
+from runegate.tenancy.context import TenantContext
+
+CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+
+
+def discovery_document(tenant: TenantContext) -> dict[str, Any]:
+    oauth2 = f"{tenant.tenant_url}/oauth2"
+    algorithms = list(SUPPORTED_ALGORITHMS)
+    return {
+        "issuer": tenant.issuer,
+        "token_endpoint": f"{oauth2}/token",
+        "jwks_uri": f"{oauth2}/jwks",
+        "introspection_endpoint": f"{oauth2}/introspect",
+        "revocation_endpoint": f"{oauth2}/revoke",
+        "grant_types_supported": sorted(GRANTS),
+        "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "token_endpoint_auth_signing_alg_values_supported": algorithms,
+        "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "introspection_endpoint_auth_signing_alg_values_supported": algorithms,
+        "revocation_endpoint_auth_methods_supported": [*CLIENT_AUTH_METHODS, "none"],
+        "revocation_endpoint_auth_signing_alg_values_supported": algorithms,
+        # RFC 9068 §2.1: access tokens may be JWTs signed with these.
+        "access_token_signing_alg_values_supported": algorithms,
+    }
