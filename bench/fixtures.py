@@ -53,9 +53,11 @@ class Variant:
     note: str = ""
 
 
-def token_response(http: httpx.Client, auth: str, body: str = GRANT_BODY) -> httpx.Response:
+def token_response(
+    http: httpx.Client, auth: str, body: str = GRANT_BODY, path: str = TOKEN
+) -> httpx.Response:
     headers = {"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"}
-    return http.post(TOKEN, content=body, headers=headers)
+    return http.post(path, content=body, headers=headers)
 
 
 def admin_headers(http: httpx.Client, boot: Client) -> dict[str, str]:
