@@ -36,7 +36,7 @@ def default_oidc(grant_types: list[str], *, public_client: bool = False) -> dict
             "idTokenSignedResponseAlg": "RS256",
         },
         "clientAuthentication": {
-            "tokenEndpointAuthMethod": "client_secret_basic",
+            "tokenEndpointAuthMethod": "none" if public_client else "client_secret_basic",
             "tokenEndpointAllowReusePvtKeyJwt": False,
         },
         "logout": {},

@@ -44,9 +44,12 @@ def encode_cursor(value: str) -> str:
 def decode_cursor(cursor: str, entry: ErrorEntry) -> str:
     padded = cursor + "=" * (-len(cursor) % 4)
     try:
-        return base64.urlsafe_b64decode(padded.encode("ascii")).decode()
+        value = base64.b64decode(padded.encode("ascii"), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeError, ValueError):
-        raise entry.error(reason="the cursor is not valid") from None
+        value = ""
+    if not value or not value.isprintable():
+        raise entry.error(reason="the cursor is not valid")
+    return value
 
 
 def cursor_links(

@@ -9,9 +9,10 @@ from pydantic import ConfigDict
 
 
 class StrictModel(BaseModel):
-    """Request bodies: unknown fields are refused (400), never silently dropped."""
+    """Request bodies: unknown fields and wrong types are refused (400), never silently
+    dropped or coerced ("yes" is not a boolean)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class WireModel(BaseModel):
