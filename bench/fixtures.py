@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -27,6 +29,7 @@ ADMIN_SCOPES = (
 API_IDENTIFIER = "urn:runegate:bench"
 SCOPE = "bench:read"
 GRANT_BODY = f"grant_type=client_credentials&scope={SCOPE}"
+CACHE_SECONDS = 5.0  # other workers drop cached client records within 1 s
 
 
 def basic(client_id: str, secret: str) -> str:
@@ -104,29 +107,56 @@ def jwt_alg(token: str) -> str | None:
     return str(header.get("alg")) if isinstance(header, dict) else None
 
 
-def make_jwt_variant(http: httpx.Client, headers: dict[str, str], api_id: str, alg: str) -> Variant:
-    """An app whose access tokens are JWTs signed with `alg`, if the service supports it."""
-    client = create_client(http, headers, f"bench-jwt-{alg.lower()}", api_id)
+def issued_alg(http: httpx.Client, client: Client) -> str | None:
+    """The `alg` of a fresh token of `client` ("" when the request fails, None if opaque)."""
+    answer = token_response(http, client.authorization)
+    if answer.status_code != 200:
+        return ""
+    return jwt_alg(str(answer.json().get("access_token", "")))
+
+
+def _switch_to_jwt(http: httpx.Client, headers: dict[str, str], client: Client, alg: str) -> int:
+    """GET-modify-PUT of the OIDC inbound: JWT access tokens, `signingAlgorithm` if taken."""
     url = f"{APPS}/{client.app_id}/inbound-protocols/oidc"
     config = _ok(http.get(url, headers=headers), "read OIDC configuration")
     access = dict(config.get("accessToken") or {})  # type: ignore[call-overload]
-    access["type"] = "JWT"
-    access["signingAlgorithm"] = alg
+    access.update(type="JWT", signingAlgorithm=alg)
     put = http.put(url, json={**config, "accessToken": access}, headers=headers)
     if put.status_code != 200:
-        # The management API may not know the field yet; plain JWT is RS256 by default.
+        # The management API may not take the algorithm: then JWT alone.
         del access["signingAlgorithm"]
         put = http.put(url, json={**config, "accessToken": access}, headers=headers)
-        if put.status_code != 200:
-            return Variant(None, f"JWT access tokens rejected ({put.status_code})")
-    answer = token_response(http, client.authorization)
-    if answer.status_code != 200:
-        return Variant(None, f"token request failed ({answer.status_code})")
-    got = jwt_alg(str(answer.json().get("access_token", "")))
+    return put.status_code
+
+
+def make_jwt_variant(
+    http: httpx.Client,
+    headers: dict[str, str],
+    api_id: str,
+    alg: str,
+    set_alg: Callable[[str, str], str] | None = None,
+) -> Variant:
+    """An app whose access tokens are JWTs signed with `alg`, if the service supports it.
+
+    `set_alg(client_id, alg)` is the fallback when the management API cannot choose the
+    algorithm (the bench uses `runegate app set-token`); it returns "" or an error.
+    """
+    client = create_client(http, headers, f"bench-jwt-{alg.lower()}", api_id)
+    status = _switch_to_jwt(http, headers, client, alg)
+    if status != 200:
+        return Variant(None, f"JWT access tokens rejected ({status})")
+    got = issued_alg(http, client)
     if got is None:
         return Variant(None, "the token service issues no JWT access tokens yet")
+    if got != alg and set_alg is not None:
+        problem = set_alg(client.client_id, alg)
+        if problem:
+            return Variant(None, f"cannot select {alg}: {problem}")
+        deadline = time.monotonic() + CACHE_SECONDS
+        while (got := issued_alg(http, client)) != alg and time.monotonic() < deadline:
+            time.sleep(0.2)
     if got != alg:
-        return Variant(None, f"cannot select {alg} yet (tokens are {got})")
+        return Variant(None, f"cannot select {alg} yet (tokens are {got or 'refused'})")
     return Variant(client)
 
 

@@ -128,7 +128,14 @@ def measure_peer(
         rss = server.worker_rss_mb()
         auth = fixtures.basic(PEER_ID, PEER_SECRET)
         results = {
-            name: measure(cfg, base_url(cfg.port + 2) + path, body, auth, f"oidc-provider {name}")
+            name: measure(
+                cfg,
+                base_url(cfg.port + 2) + path,
+                body,
+                auth,
+                f"oidc-provider {name}",
+                server.worker_pids,
+            )
             for name, (path, body) in peer_plan(cfg).items()
         }
     finally:

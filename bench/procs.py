@@ -120,6 +120,30 @@ def cmdline(pid: int) -> str:
         return ""
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of `pids` (all their threads), from /proc/PID/stat."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / CLOCK_TICKS
+
+
+def pids_matching(fragment: str) -> list[int]:
+    """Processes whose command line contains `fragment` (e.g. PostgreSQL backends of a db)."""
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and fragment in cmdline(int(entry.name))
+    ]
+
+
 def rss_mb(pid: int) -> float:
     """Resident set size of one process in MB (VmRSS from /proc/PID/status)."""
     try:

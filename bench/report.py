@@ -48,24 +48,39 @@ class BackendReport:
         return run.result.rps if run is not None and run.result is not None else None
 
 
-def _row(label: str, result: WrkResult | None, ceiling: float | None, note: str = "") -> str:
+def _row(label: str, result: WrkResult | None, ceiling: WrkResult | None, note: str = "") -> str:
     if result is None:
-        return f"  {label:<32} {'-':>9} {'-':>8} {'-':>8} {'-':>7} {'-':>6}  {note}"
-    ratio = f"{result.rps / ceiling:.2f}" if ceiling else "-"
+        return (
+            f"  {label:<32} {'-':>9} {'-':>8} {'-':>8} {'-':>7} {'-':>6} {'-':>8} {'-':>6}  {note}"
+        )
+    ratio = f"{result.rps / ceiling.rps:.2f}" if ceiling and ceiling.rps else "-"
+    cpu_ratio = "-"
+    if ceiling and ceiling.cpu_ms_per_req and result.cpu_ms_per_req:
+        cpu_ratio = f"{ceiling.cpu_ms_per_req / result.cpu_ms_per_req:.2f}"
     return (
         f"  {label:<32} {result.rps:>9,.0f} {result.p50_ms:>8.2f} {result.p99_ms:>8.2f}"
-        f" {result.errors:>7} {ratio:>6}  {note}"
+        f" {result.errors:>7} {ratio:>6} {result.cpu_ms_per_req:>8.2f} {cpu_ratio:>6}  {note}"
     )
 
 
+HEADER = (
+    f"  {'':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}"
+    f" {'CPU ms':>8} {'CPU r.':>6}"
+)
+LEGEND = (
+    "ratio = req/s / ceiling req/s (same run); CPU ms = server CPU per request (workers,\n"
+    "plus PostgreSQL backends); CPU r. = ceiling CPU ms / this CPU ms (barely moved by other\n"
+    "load on the machine: the ratio to expect when both are CPU-bound)"
+)
+
+
 def table(ceiling: WrkResult | None, reports: list[BackendReport]) -> str:
-    base = ceiling.rps if ceiling else None
-    head = f"  {'':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}"
-    lines = [head, _row(LABELS["ceiling"], ceiling, base)]
+    lines = [HEADER, _row(LABELS["ceiling"], ceiling, ceiling)]
     for rep in reports:
         lines.append(f"{rep.backend}:{'  ' + rep.note if rep.note else ''}")
         for run in rep.runs.values():
-            lines.append(_row(LABELS.get(run.scenario, run.scenario), run.result, base, run.note))
+            label = LABELS.get(run.scenario, run.scenario)
+            lines.append(_row(label, run.result, ceiling, run.note))
         if rep.idle_rss_mb:
             rss = ", ".join(f"{mb:.0f}" for mb in rep.idle_rss_mb)
             loaded = ", ".join(f"{mb:.0f}" for mb in rep.loaded_rss_mb)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -25,6 +27,9 @@ from bench.ceiling_app import PATH as CEILING_PATH
 from bench.config import BOOT_CLIENT_ID
 from bench.config import BOOT_CLIENT_SECRET
 from bench.config import BenchConfig
+from bench.procs import cpu_seconds
+from bench.procs import pids_matching
+from bench.report import LEGEND
 from bench.report import BackendReport
 from bench.report import Measurement
 from bench.report import format_targets
@@ -32,6 +37,7 @@ from bench.report import save
 from bench.report import table
 from bench.report import targets
 from bench.servers import base_url
+from bench.servers import cli_setter
 from bench.servers import start_ceiling
 from bench.servers import start_runegate
 from bench.wrk import HarnessError
@@ -45,17 +51,28 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def measure(cfg: BenchConfig, url: str, body: str, auth: str | None, label: str) -> WrkResult:
-    """Warm-up (discarded), then the timed run."""
+def measure(
+    cfg: BenchConfig,
+    url: str,
+    body: str,
+    auth: str | None,
+    label: str,
+    pids: Callable[[], list[int]],
+) -> WrkResult:
+    """Warm-up (discarded), then the timed run; `pids` are the processes doing the work."""
     say(f">> {label}: {cfg.warmup:g} s warm-up, {cfg.duration:g} s run")
     spec = LoadSpec(url, body, auth, cfg.warmup, cfg.connections, cfg.threads)
     if cfg.warmup > 0:
         run_load(spec)
     timed = LoadSpec(url, body, auth, cfg.duration, cfg.connections, cfg.threads)
+    workers = pids()
+    cpu_before = cpu_seconds(workers)
     result = run_load(timed)
+    cpu = cpu_seconds(workers) - cpu_before
+    result = replace(result, cpu_ms_per_req=1000 * cpu / max(result.requests, 1))
     say(
         f"   {result.rps:,.0f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, "
-        f"errors {result.errors}"
+        f"errors {result.errors}, server CPU {result.cpu_ms_per_req:.2f} ms/req"
     )
     return result
 
@@ -65,24 +82,27 @@ def measure_ceiling(cfg: BenchConfig, workdir: Path) -> WrkResult:
     server = start_ceiling(cfg, workdir)
     try:
         url = base_url(cfg.port + 1) + CEILING_PATH
-        return measure(cfg, url, fixtures.GRANT_BODY, None, "ceiling")
+        return measure(cfg, url, fixtures.GRANT_BODY, None, "ceiling", server.worker_pids)
     finally:
         server.stop()
 
 
-def scenarios(http: httpx.Client, cfg: BenchConfig) -> dict[str, tuple[str, str, str] | str]:
+Plan = dict[str, tuple[str, str, str] | str]
+
+
+def scenarios(
+    http: httpx.Client, cfg: BenchConfig, set_alg: Callable[[str, str], str] | None = None
+) -> Plan:
     """Scenario -> (path, body, authorization), or the reason it is not available."""
     boot = fixtures.Client("bootstrap", BOOT_CLIENT_ID, BOOT_CLIENT_SECRET)
     headers = fixtures.admin_headers(http, boot)
     api_id = fixtures.create_api(http, headers)
     opaque = fixtures.create_client(http, headers, "bench-opaque", api_id)
     token = fixtures.opaque_token(http, opaque)
-    found: dict[str, tuple[str, str, str] | str] = {
-        "opaque": (fixtures.TOKEN, fixtures.GRANT_BODY, opaque.authorization)
-    }
+    found: Plan = {"opaque": (fixtures.TOKEN, fixtures.GRANT_BODY, opaque.authorization)}
     for alg in ("ES256", "RS256"):
         if f"jwt_{alg.lower()}" in cfg.scenarios:
-            variant = fixtures.make_jwt_variant(http, headers, api_id, alg)
+            variant = fixtures.make_jwt_variant(http, headers, api_id, alg, set_alg)
             found[f"jwt_{alg.lower()}"] = (
                 (fixtures.TOKEN, fixtures.GRANT_BODY, variant.client.authorization)
                 if variant.client
@@ -110,16 +130,23 @@ def run_backend(cfg: BenchConfig, backend: Backend, workdir: Path) -> BackendRep
     try:
         say(f"   first token after {rep.cold_start_s:.2f} s")
         with httpx.Client(base_url=base_url(cfg.port), timeout=10.0) as http:
-            plan = scenarios(http, cfg)
+            plan = scenarios(http, cfg, cli_setter(cfg, backend.url, workdir))
         time.sleep(1.0)  # let the workers settle before reading idle memory
         rep.idle_rss_mb = server.worker_rss_mb()
+
+        def pids() -> list[int]:
+            database = backend.url.rpartition("/")[2]
+            backends = pids_matching(f" {database} ") if backend.name == "postgresql" else []
+            return server.worker_pids() + backends
+
         for name, what in plan.items():
             if isinstance(what, str):
                 say(f">> {backend.name} {name}: {what}")
                 rep.runs[name] = Measurement(name, None, what)
                 continue
             path, body, auth = what
-            result = measure(cfg, base_url(cfg.port) + path, body, auth, f"{backend.name} {name}")
+            url = base_url(cfg.port) + path
+            result = measure(cfg, url, body, auth, f"{backend.name} {name}", pids)
             rep.runs[name] = Measurement(name, result)
         rep.loaded_rss_mb = server.worker_rss_mb()
     finally:
@@ -172,8 +199,9 @@ def main() -> int:
     except HarnessError as exc:
         print(f"bench harness failed: {exc}", file=sys.stderr)
         return 1
-    say("\nResults (ratio = req/s / ceiling req/s, same run):")
+    say("\nResults:")
     say(table(ceiling, reports))
+    say(LEGEND)
     say("\nTargets (issue 5):")
     say(format_targets(targets(ceiling, reports)))
     save(cfg.results, meta, ceiling, reports)

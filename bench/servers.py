@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -26,10 +28,14 @@ def base_url(port: int) -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def runegate_argv(setup: bool) -> list[str]:
+def runegate_cmd() -> list[str]:
+    """The `runegate` console script of this virtualenv."""
     script = Path(sys.executable).with_name("runegate")
-    argv = [str(script)] if script.exists() else [sys.executable, "-m", "runegate.cli"]
-    return [*argv, "serve", *(["--setup"] if setup else [])]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "runegate.cli"]
+
+
+def runegate_argv(setup: bool) -> list[str]:
+    return [*runegate_cmd(), "serve", *(["--setup"] if setup else [])]
 
 
 def runegate_env(cfg: BenchConfig, database_url: str, workdir: Path) -> dict[str, str]:
@@ -76,6 +82,28 @@ def start_runegate(
     finally:
         http.close()
     return server, first_token
+
+
+def cli_setter(cfg: BenchConfig, database_url: str, workdir: Path) -> Callable[[str, str], str]:
+    """`runegate app set-token CLIENT --type JWT --alg ALG` (the service layer, via the CLI)."""
+
+    def set_alg(client_id: str, alg: str) -> str:
+        argv = [*runegate_cmd(), "app", "set-token", client_id, "--type", "JWT", "--alg", alg]
+        done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+            argv,
+            env=runegate_env(cfg, database_url, workdir),
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if done.returncode == 0:
+            return ""
+        said = (done.stderr or done.stdout).strip().splitlines()
+        return said[-1][:200] if said else f"exit status {done.returncode}"
+
+    return set_alg
 
 
 def start_ceiling(cfg: BenchConfig, workdir: Path) -> ServerProcess:

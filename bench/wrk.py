@@ -45,6 +45,9 @@ class WrkResult:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    # Server CPU (workers, and PostgreSQL backends) per request during the timed run:
+    # unlike req/s, it hardly moves when other work shares the machine.
+    cpu_ms_per_req: float = 0.0
 
     @property
     def rps(self) -> float:
