@@ -18,6 +18,7 @@ from runegate.http.middleware import TenantMiddleware
 from runegate.observability.health import health
 from runegate.observability.metrics import Metrics
 from runegate.observability.metrics import MetricsMiddleware
+from runegate.secret_check import verify_secret_key
 from runegate.state import AppState
 from runegate.storage.db import Database
 from runegate.tracing import TraceMiddleware
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await verify_secret_key(state.db, settings.secret_keys)
         await state.caches.refresh(state.db)
         state.caches.start(state.db)
         try:

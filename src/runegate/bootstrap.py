@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runegate.config import Settings
 from runegate.crypto.hashing import keyed_hash
 from runegate.management.applications.defaults import default_oidc
+from runegate.secret_check import verify_secret_key
 from runegate.storage import changes
 from runegate.storage.db import Database
 from runegate.storage.models.application import Application
@@ -34,6 +35,7 @@ class BootstrapReport:
 
 
 async def run_bootstrap(settings: Settings, db: Database) -> BootstrapReport:
+    await verify_secret_key(db, settings.secret_keys)
     async with db.write() as session:
         await db.lock(session, BOOTSTRAP_LOCK)
         password = settings.admin_password

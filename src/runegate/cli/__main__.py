@@ -68,6 +68,10 @@ def serve(
         migrate()
         console.print(">> bootstrapping")
         bootstrap()
+    else:
+        from runegate.secret_check import verify_secret_key
+
+        with_db(settings, lambda db: verify_secret_key(db, settings.secret_keys))
     configure_logging(settings.log_level)
     console.print(f"Runegate serving on {settings.base_url} ({settings.workers} worker(s))")
     uvicorn.run(

@@ -43,3 +43,6 @@ def with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     except IdpError as exc:
         console.print(f"[red]error:[/red] {exc.description}")
         raise typer.Exit(1) from None
+    except UnsafeConfiguration as exc:
+        console.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None

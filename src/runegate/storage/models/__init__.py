@@ -9,6 +9,7 @@ from runegate.storage.models.base import Base
 from runegate.storage.models.key import SigningKey
 from runegate.storage.models.organization import Organization
 from runegate.storage.models.system import ChangeVersion
+from runegate.storage.models.system import DeploymentCheck
 from runegate.storage.models.token import IssuedToken
 from runegate.storage.models.token import RevokedJti
 from runegate.storage.models.token import UsedAssertion
@@ -25,6 +26,7 @@ __all__ = [
     "AuthorizedScope",
     "Base",
     "ChangeVersion",
+    "DeploymentCheck",
     "Group",
     "GroupMember",
     "IssuedToken",

@@ -16,3 +16,12 @@ class ChangeVersion(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DeploymentCheck(Base):
+    """Check values shared by every node of a deployment (e.g. the secret-key check)."""
+
+    __tablename__ = "deployment_check"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

@@ -347,6 +347,12 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_authorized_scope_scope_id"), ["scope_id"], unique=False
         )
+    op.create_table(
+        "deployment_check",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("value", sa.String(length=128), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_deployment_check")),
+    )
     # The change counter polled by every worker starts at 0.
     op.bulk_insert(
         sa.table(
@@ -357,6 +363,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("deployment_check")
     with op.batch_alter_table("authorized_scope", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_authorized_scope_scope_id"))
         batch_op.drop_index(batch_op.f("ix_authorized_scope_org_id"))
