@@ -97,7 +97,7 @@ async def test_templates_imply_their_defaults(admin: Admin) -> None:
     assert bad.status_code == 400 and "grantTypes" in bad.json()["description"]
 
     saml = await admin.post(APPS, json={"name": "saml", "templateId": SAML})
-    assert saml.status_code == 501 and saml.json()["code"] == "APP-60010"
+    assert saml.status_code == 400 and saml.json()["code"] == "APP-60010"
 
 
 async def test_app_without_inbound_protocol(admin: Admin) -> None:
@@ -220,8 +220,10 @@ async def test_list_pagination_filters_and_attributes(admin: Admin) -> None:
     assert bad.status_code == 400 and bad.json()["code"] == "APP-60004"
     bad = await admin.get(APPS, params={"filter": "name like x"})
     assert bad.status_code == 400 and bad.json()["code"] == "APP-60004"
-    sorted_ = await admin.get(APPS, params={"sortBy": "name"})
-    assert sorted_.status_code == 501 and sorted_.json()["code"] == "APP-60003"
+    by_name = await admin.get(APPS, params={"sortBy": "name", "sortOrder": "DESC", "limit": 2})
+    assert [a["name"] for a in by_name.json()["applications"]] == ["gamma", "beta-one"]
+    sorted_ = await admin.get(APPS, params={"sortBy": "createdTime"})
+    assert sorted_.status_code == 400 and sorted_.json()["code"] == "APP-60003"
 
     with_attrs = await admin.get(
         APPS, params={"filter": "name eq gamma", "attributes": "advancedConfigurations,templateId"}

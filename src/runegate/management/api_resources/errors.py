@@ -40,7 +40,7 @@ SYSTEM_READ_ONLY = ErrorEntry(
     "System API resources are read-only; {api_id} cannot be changed.",
 )
 NOT_SUPPORTED = ErrorEntry(
-    501, "APR-60009", "Not supported.", "{field} is not supported by Runegate."
+    400, "APR-60009", "Not supported.", "{field} is not supported by Runegate."
 )
 DUPLICATE_SCOPES = ErrorEntry(
     400, "APR-60010", "Duplicate scopes.", "The scope {name!r} is given more than once."

@@ -11,8 +11,8 @@ INVALID_LIMIT = ErrorEntry(
 INVALID_OFFSET = ErrorEntry(
     400, "APP-60002", "Unsupported pagination.", "The offset must be a non-negative number."
 )
-SORTING_NOT_IMPLEMENTED = ErrorEntry(
-    501, "APP-60003", "Sorting not supported.", "Sorting is not supported for applications."
+INVALID_SORT = ErrorEntry(
+    400, "APP-60003", "Unsupported sorting.", "Applications can be sorted by name only."
 )
 INVALID_FILTER = ErrorEntry(400, "APP-60004", "Invalid filter.", "The filter is invalid: {reason}.")
 INVALID_REQUEST = ErrorEntry(400, "APP-60001", "Invalid request.", "{reason}")
@@ -41,7 +41,7 @@ INBOUND_NOT_FOUND = ErrorEntry(
     "The application {app_id} has no OAuth2/OIDC inbound protocol.",
 )
 UNSUPPORTED_TEMPLATE = ErrorEntry(
-    501,
+    400,
     "APP-60010",
     "Unsupported template.",
     "Applications of the template {template_id!r} are not supported by Runegate.",

@@ -43,8 +43,9 @@ def parse_attributes(text: str | None) -> frozenset[str]:
 async def list_applications(
     *, state: AppState, tenant: TenantContext, query: ListQuery
 ) -> ApplicationList:
-    if query.sort_order or query.sort_by:
-        raise app_errors.SORTING_NOT_IMPLEMENTED.error()
+    if query.sort_by not in (None, "name"):
+        raise app_errors.INVALID_SORT.error()
+    descending = query.sort_order == "DESC"
     attributes = parse_attributes(query.attributes)
     condition = filter_condition(query.filter, FILTER_COLUMNS, app_errors.INVALID_FILTER)
     async with state.db.read() as session:
@@ -53,7 +54,8 @@ async def list_applications(
         if condition is not None:
             stmt = stmt.where(condition)
         total = await apps.count(stmt)
-        page = stmt.order_by(Application.name, Application.id)
+        order = Application.name.desc() if descending else Application.name
+        page = stmt.order_by(order, Application.id)
         rows = await apps.list(page.offset(query.offset).limit(query.limit))
     items = [views.to_list_item(app, tenant, attributes) for app in rows]
     params = {"filter": query.filter or "", "attributes": query.attributes or ""}
