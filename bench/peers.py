@@ -125,6 +125,7 @@ def measure_peer(
 ) -> tuple[dict[str, WrkResult], list[float]]:
     server = start_peer(cfg, script, workdir)
     try:
+        server.wait_workers(cfg.workers)
         rss = server.worker_rss_mb()
         auth = fixtures.basic(PEER_ID, PEER_SECRET)
         results = {

@@ -45,6 +45,23 @@ class ServerProcess:
             pid for pid in children_of(self.proc.pid) if self.worker_marker in cmdline(pid)
         ] or [self.proc.pid]
 
+    def wait_workers(self, count: int, *, settle: float = 3.0, timeout: float = 120.0) -> None:
+        """Wait until `count` workers have run unchanged for `settle` seconds.
+
+        Under heavy load uvicorn's supervisor may kill a worker that is still starting
+        (its health check times out) and spawn another; measuring then would be unfair.
+        """
+        deadline = time.monotonic() + timeout
+        stable_since, seen = time.monotonic(), self.worker_pids()
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = self.worker_pids()
+            if now != seen or len(now) != count:
+                stable_since, seen = time.monotonic(), now
+            elif time.monotonic() - stable_since >= settle:
+                return
+        raise HarnessError(f"{self.name}: {count} workers did not stay up:\n{self.log_tail()}")
+
     def worker_rss_mb(self) -> list[float]:
         return [rss_mb(pid) for pid in self.worker_pids()]
 

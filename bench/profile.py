@@ -112,6 +112,7 @@ def summarize(files: list[Path], top: int = 25) -> str:
 def profile(cfg: BenchConfig, scenario: str, workdir: Path, db_url: str, backend: str) -> str:
     server, _ = start_runegate(cfg, db_url, workdir, setup=True, tag="profile")
     try:
+        server.wait_workers(cfg.workers)
         with httpx.Client(base_url=base_url(cfg.port), timeout=10.0) as http:
             plan = scenarios(http, cfg, cli_setter(cfg, db_url, workdir))
         what = plan.get(scenario)

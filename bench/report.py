@@ -69,8 +69,8 @@ HEADER = (
 )
 LEGEND = (
     "ratio = req/s / ceiling req/s (same run); CPU ms = server CPU per request (workers,\n"
-    "plus PostgreSQL backends); CPU r. = ceiling CPU ms / this CPU ms (barely moved by other\n"
-    "load on the machine: the ratio to expect when both are CPU-bound)"
+    "plus PostgreSQL backends); CPU r. = ceiling CPU ms / this CPU ms (less moved by other\n"
+    "load on the machine than req/s: the ratio to expect when both are CPU-bound)"
 )
 
 
@@ -80,7 +80,12 @@ def table(ceiling: WrkResult | None, reports: list[BackendReport]) -> str:
         lines.append(f"{rep.backend}:{'  ' + rep.note if rep.note else ''}")
         for run in rep.runs.values():
             label = LABELS.get(run.scenario, run.scenario)
-            lines.append(_row(label, run.result, ceiling, run.note))
+            note, res = run.note, run.result
+            if res is not None and res.worker_restarts:
+                note = f"{res.worker_restarts} worker(s) restarted during the run"
+            if res is not None and res.new_helpers:
+                note += f"{'; ' if note else ''}{res.new_helpers} new DB connections"
+            lines.append(_row(label, run.result, ceiling, note))
         if rep.idle_rss_mb:
             rss = ", ".join(f"{mb:.0f}" for mb in rep.idle_rss_mb)
             loaded = ", ".join(f"{mb:.0f}" for mb in rep.loaded_rss_mb)

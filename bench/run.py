@@ -58,21 +58,33 @@ def measure(
     auth: str | None,
     label: str,
     pids: Callable[[], list[int]],
+    helpers: Callable[[], list[int]] = list,
 ) -> WrkResult:
-    """Warm-up (discarded), then the timed run; `pids` are the processes doing the work."""
+    """Warm-up (discarded), then the timed run.
+
+    `pids` are the server's workers, `helpers` other processes doing its work (PostgreSQL
+    backends): both count for CPU; replaced workers and new backends are reported.
+    """
     say(f">> {label}: {cfg.warmup:g} s warm-up, {cfg.duration:g} s run")
     spec = LoadSpec(url, body, auth, cfg.warmup, cfg.connections, cfg.threads)
     if cfg.warmup > 0:
         run_load(spec)
     timed = LoadSpec(url, body, auth, cfg.duration, cfg.connections, cfg.threads)
-    workers = pids()
-    cpu_before = cpu_seconds(workers)
+    workers, others = pids(), helpers()
+    cpu_before = cpu_seconds(workers + others)
     result = run_load(timed)
-    cpu = cpu_seconds(workers) - cpu_before
-    result = replace(result, cpu_ms_per_req=1000 * cpu / max(result.requests, 1))
+    cpu = cpu_seconds(workers + others) - cpu_before
+    restarts = len(set(workers) - set(pids()))
+    new_helpers = len(set(helpers()) - set(others))
+    cpu_ms = 1000 * cpu / max(result.requests, 1)
+    result = replace(
+        result, cpu_ms_per_req=cpu_ms, worker_restarts=restarts, new_helpers=new_helpers
+    )
     say(
         f"   {result.rps:,.0f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, "
         f"errors {result.errors}, server CPU {result.cpu_ms_per_req:.2f} ms/req"
+        + (f"; WARNING: {restarts} worker(s) restarted during the run" if restarts else "")
+        + (f"; {new_helpers} new database connection(s)" if new_helpers else "")
     )
     return result
 
@@ -81,6 +93,7 @@ def measure_ceiling(cfg: BenchConfig, workdir: Path) -> WrkResult:
     say(">> starting the ceiling app (uvicorn + Starlette, bench/ceiling_app.py)")
     server = start_ceiling(cfg, workdir)
     try:
+        server.wait_workers(cfg.workers)
         url = base_url(cfg.port + 1) + CEILING_PATH
         return measure(cfg, url, fixtures.GRANT_BODY, None, "ceiling", server.worker_pids)
     finally:
@@ -129,15 +142,15 @@ def run_backend(cfg: BenchConfig, backend: Backend, workdir: Path) -> BackendRep
     )
     try:
         say(f"   first token after {rep.cold_start_s:.2f} s")
+        server.wait_workers(cfg.workers)
         with httpx.Client(base_url=base_url(cfg.port), timeout=10.0) as http:
             plan = scenarios(http, cfg, cli_setter(cfg, backend.url, workdir))
         time.sleep(1.0)  # let the workers settle before reading idle memory
         rep.idle_rss_mb = server.worker_rss_mb()
 
-        def pids() -> list[int]:
+        def pg_backends() -> list[int]:
             database = backend.url.rpartition("/")[2]
-            backends = pids_matching(f" {database} ") if backend.name == "postgresql" else []
-            return server.worker_pids() + backends
+            return pids_matching(f" {database} ") if backend.name == "postgresql" else []
 
         for name, what in plan.items():
             if isinstance(what, str):
@@ -146,7 +159,8 @@ def run_backend(cfg: BenchConfig, backend: Backend, workdir: Path) -> BackendRep
                 continue
             path, body, auth = what
             url = base_url(cfg.port) + path
-            result = measure(cfg, url, body, auth, f"{backend.name} {name}", pids)
+            label = f"{backend.name} {name}"
+            result = measure(cfg, url, body, auth, label, server.worker_pids, pg_backends)
             rep.runs[name] = Measurement(name, result)
         rep.loaded_rss_mb = server.worker_rss_mb()
     finally:

@@ -48,6 +48,8 @@ class WrkResult:
     # Server CPU (workers, and PostgreSQL backends) per request during the timed run:
     # unlike req/s, it hardly moves when other work shares the machine.
     cpu_ms_per_req: float = 0.0
+    worker_restarts: int = 0  # server processes replaced during the timed run
+    new_helpers: int = 0  # e.g. PostgreSQL backends started during the timed run
 
     @property
     def rps(self) -> float:
