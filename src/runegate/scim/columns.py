@@ -18,7 +18,9 @@ from scim2_models.path import AttributeBinding
 from scim2_models.path import AttrPath
 from sqlalchemy import ColumnElement
 from sqlalchemy import exists
+from sqlalchemy import false
 from sqlalchemy import select
+from sqlalchemy import true
 
 from runegate.scim.errors import InvalidFilter
 from runegate.storage.models.user import Group
@@ -50,8 +52,11 @@ class Collection:
     columns: dict[str, Column]
     exists_where: Callable[[ColumnElement[bool]], ColumnElement[bool]]
     attr_path: AttrPath | None = None  # set by `scoped` for a value filter
+    dynamic: Callable[[AttributeBinding], Column] | None = None  # document arrays
 
     def column(self, binding: AttributeBinding) -> Column:
+        if self.dynamic is not None:
+            return self.dynamic(binding)
         sub = binding.sub_field_name or "value"
         if sub not in self.columns:
             raise InvalidFilter(f"Filtering on {self.name}.{sub} is not supported.")
@@ -69,6 +74,8 @@ class ResourceColumns:
     row: Any  # the mapped class (User or Group)
     singles: dict[tuple[str, str | None], Column]
     collections: dict[str, Collection]
+    core_schema: str
+    extensions: tuple[str, ...] = ()
 
     def single(self, binding: AttributeBinding) -> Column:
         key = (binding.field_name, binding.sub_field_name)
@@ -78,13 +85,26 @@ class ResourceColumns:
             raise InvalidFilter(f"Filtering on {binding.urn[-80:]!r} is not supported.")
         return _json_column(self.row.attributes, binding)
 
-    def collection(self, binding: AttributeBinding) -> Collection:
-        if binding.field_name not in self.collections:
-            raise InvalidFilter(f"Filtering on {binding.urn[-80:]!r} is not supported.")
-        return self.collections[binding.field_name]
+    def collection(self, binding: AttributeBinding, dialect: str) -> Collection:
+        if binding.field_name in self.collections:
+            return self.collections[binding.field_name]
+        from runegate.scim.documents import document_collection
+
+        return document_collection(self.row.attributes, binding, dialect)
+
+    def schemas(self, op: str, value: Any) -> ColumnElement[bool]:
+        """`schemas eq "<urn>"`: the core schema always, an extension when present."""
+        if op != "eq" or not isinstance(value, str):
+            raise InvalidFilter("schemas only supports eq with a schema URN.")
+        if value.lower() == self.core_schema.lower():
+            return true()
+        for urn in self.extensions:
+            if value.lower() == urn.lower():
+                return self.row.attributes[(urn,)].as_string().is_not(None)  # type: ignore[no-any-return]
+        return false()
 
 
-def _json_keys(binding: AttributeBinding) -> tuple[str, ...]:
+def json_keys(binding: AttributeBinding) -> tuple[str, ...]:
     schema = str(binding.model.__schema__)  # type: ignore[attr-defined]
     keys = tuple(binding.urn[len(schema) + 1 :].split("."))
     return (schema, *keys) if issubclass(binding.model, Extension) else keys
@@ -92,7 +112,7 @@ def _json_keys(binding: AttributeBinding) -> tuple[str, ...]:
 
 def _json_column(document: Any, binding: AttributeBinding) -> Column:
     target = binding.target_type
-    element = document[_json_keys(binding)]
+    element = document[json_keys(binding)]
     if target is bool:
         return Column(element.as_boolean(), is_text=False)
     if target is int:
@@ -160,6 +180,8 @@ USER_COLUMNS = ResourceColumns(
             _user_groups_exists,
         ),
     },
+    core_schema="urn:ietf:params:scim:schemas:core:2.0:User",
+    extensions=("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",),
 )
 
 GROUP_COLUMNS = ResourceColumns(
@@ -181,4 +203,5 @@ GROUP_COLUMNS = ResourceColumns(
             _members_exists,
         ),
     },
+    core_schema="urn:ietf:params:scim:schemas:core:2.0:Group",
 )

@@ -33,6 +33,8 @@ from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import not_
 from sqlalchemy import or_
+from sqlalchemy import true
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.identity.names import strip_domain
 from runegate.scim.columns import Collection
@@ -103,6 +105,7 @@ class FilterCompiler:
 
     scim_filter: ScimFilter[Any]
     columns: ResourceColumns
+    dialect: str = "sqlite"
     terms: int = 0
 
     def compile(self) -> ColumnElement[bool]:
@@ -141,8 +144,12 @@ class FilterCompiler:
             outer = within.attr_path
             path = AttrPath(attr=outer.attr, sub_attr=path.attr, uri=outer.uri)
         binding = self._resolve(path, comparison=isinstance(node, Comparison))
+        if within is None and binding.field_name == "schemas":
+            if not isinstance(node, Comparison):
+                return true()
+            return self.columns.schemas(node.op.value, node.value)
         if within is None and binding.is_multivalued:
-            collection = self.columns.collection(binding)
+            collection = self.columns.collection(binding, self.dialect)
             return collection.exists(self._sub_leaf(node, binding, collection))
         column = within.column(binding) if within is not None else self.columns.single(binding)
         if isinstance(node, Present):
@@ -167,7 +174,7 @@ class FilterCompiler:
         binding = self._resolve(node.attr_path, comparison=False)
         if not binding.is_multivalued:
             raise InvalidFilter(f"{str(node.attr_path)[:100]!r} is not multi-valued.")
-        collection = self.columns.collection(binding).scoped(node.attr_path)
+        collection = self.columns.collection(binding, self.dialect).scoped(node.attr_path)
         return collection.exists(self._inner(node.val_filter, collection))
 
     def _inner(self, node: FilterNode, collection: Collection) -> ColumnElement[bool]:
@@ -190,5 +197,11 @@ def parse_filter(expression: str, model: Any) -> ScimFilter[Any]:
         raise InvalidFilter(str(exc)[:300]) from exc
 
 
-def compile_filter(expression: str, model: Any, columns: ResourceColumns) -> ColumnElement[bool]:
-    return FilterCompiler(parse_filter(expression, model), columns).compile()
+def compile_filter(
+    expression: str, model: Any, columns: ResourceColumns, dialect: str = "sqlite"
+) -> ColumnElement[bool]:
+    return FilterCompiler(parse_filter(expression, model), columns, dialect).compile()
+
+
+def dialect_of(session: AsyncSession) -> str:
+    return str(session.get_bind().dialect.name)

@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.errors import InvalidInput
 from runegate.identity import groups as service
+from runegate.identity.names import with_domain
 from runegate.scim.columns import GROUP_COLUMNS
 from runegate.scim.errors import Uniqueness
 from runegate.scim.errors import from_scim_exception
 from runegate.scim.filter import compile_filter
+from runegate.scim.filter import dialect_of
 from runegate.scim.mapping import group_dict
 from runegate.scim.mapping import group_profile
 from runegate.scim.mapping import render
@@ -43,7 +45,9 @@ async def _full(session: AsyncSession, tenant: TenantContext, group: Group) -> d
 async def _unique(session: AsyncSession, tenant: TenantContext, name: str, own: str) -> None:
     found = await GroupRepository(session, tenant=tenant).find_by_name(name)
     if found is not None and found.id != own:
-        raise Uniqueness(f"Group with name: {name[:100]} already exists in the system.")
+        raise Uniqueness(
+            f"Group with name: {with_domain(name[:100])} already exists in the system."
+        )
 
 
 async def _respond(
@@ -81,7 +85,11 @@ async def get(
 
 async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery) -> ScimResult:
     params = response_parameters(query, ScimGroup)
-    where = compile_filter(query.filter, ScimGroup, GROUP_COLUMNS) if query.filter else None
+    where = (
+        compile_filter(query.filter, ScimGroup, GROUP_COLUMNS, dialect_of(session))
+        if query.filter
+        else None
+    )
     order = sort_order(query, ScimGroup, GROUP_COLUMNS, [Group.display_name_ci])
     if query.foreign_domain:
         return list_result(0, query.start_index, [])

@@ -130,7 +130,10 @@ def sort_order(
             parsed: ScimFilter[Any] = parse_filter(f"{query.sort_by} pr", model)
         except InvalidFilter as exc:
             raise InvalidValue(f"sortBy: {exc.description}") from exc
-        binding = parsed.resolve(parsed.ast.attr_path, strict=True)  # type: ignore[attr-defined]
+        try:
+            binding = parsed.resolve(parsed.ast.attr_path, strict=True)  # type: ignore[attr-defined]
+        except SCIMException as exc:
+            raise InvalidValue(f"sortBy: {exc.detail[:200]}") from exc
         if binding is None or binding.is_multivalued:
             raise InvalidValue("sortBy must name a singular attribute.")
         keys = [_operand(columns.single(binding), binding)]

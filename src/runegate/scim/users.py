@@ -24,6 +24,7 @@ from runegate.scim.errors import Mutability
 from runegate.scim.errors import Uniqueness
 from runegate.scim.errors import from_scim_exception
 from runegate.scim.filter import compile_filter
+from runegate.scim.filter import dialect_of
 from runegate.scim.mapping import render
 from runegate.scim.mapping import user_dict
 from runegate.scim.mapping import user_profile
@@ -99,7 +100,11 @@ async def get(
 
 async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery) -> ScimResult:
     params = response_parameters(query, ScimUser)
-    where = compile_filter(query.filter, ScimUser, USER_COLUMNS) if query.filter else None
+    where = (
+        compile_filter(query.filter, ScimUser, USER_COLUMNS, dialect_of(session))
+        if query.filter
+        else None
+    )
     order = sort_order(query, ScimUser, USER_COLUMNS, [User.user_name_ci])
     if query.foreign_domain:
         return list_result(0, query.start_index, [])

@@ -1,0 +1,171 @@
+"""Identity services on real databases: two-tenant isolation, passwords, revocation."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from runegate.errors import NotFound
+from runegate.identity import groups
+from runegate.identity import users
+from runegate.identity.errors import PreconditionFailed
+from runegate.identity.errors import UnknownMember
+from runegate.identity.errors import WeakPassword
+from runegate.identity.passwords import PasswordPolicy
+from runegate.identity.revocation import revoke_user_tokens
+from runegate.storage.db import Database
+from runegate.storage.models.token import IssuedToken
+from runegate.storage.models.token import RevokedJti
+from runegate.storage.models.user import UserEmail
+from runegate.storage.repositories.users import GroupRepository
+from runegate.storage.repositories.users import UserRepository
+from runegate.tenancy.context import TenantContext
+from runegate.tenancy.service import provision_org
+
+PASSWORD = "Correct-H0rse"
+
+
+async def _tenant(db: Database, name: str) -> TenantContext:
+    async with db.write() as session:
+        return (
+            await provision_org(session, name, base_url="http://x", admin_password=PASSWORD)
+        ).tenant
+
+
+@pytest.fixture
+async def tenants(db: Database) -> tuple[TenantContext, TenantContext]:
+    return await _tenant(db, "alpha"), await _tenant(db, "beta")
+
+
+def profile(name: str, email: str | None = None) -> users.UserProfile:
+    emails = [{"value": email, "type": "work"}] if email else []
+    return users.UserProfile(user_name=name, emails=emails)
+
+
+async def test_two_tenant_isolation(db: Database, tenants: tuple[TenantContext, ...]) -> None:
+    a, b = tenants
+    async with db.write() as session:
+        user = await users.create_user(session, a, profile("same", "s@x.org"), password=PASSWORD)
+        group = await groups.create_group(
+            session, a, groups.GroupProfile(display_name="g", member_ids=[user.id])
+        )
+        other = await users.create_user(session, b, profile("same"))  # same name, other org
+    assert other.id != user.id
+    async with db.read() as session:
+        repo_b = UserRepository(session, tenant=b)
+        assert await repo_b.find(user.id) is None
+        assert (await repo_b.find_by_username("SAME")).id == other.id  # type: ignore[union-attr]
+        assert await GroupRepository(session, tenant=b).find(group.id) is None
+        assert await GroupRepository(session, tenant=b).groups_of(user.id) == []
+        emails = (await session.execute(select(UserEmail))).scalars().all()
+        assert [(e.org_id, e.value_ci) for e in emails] == [(a.org_id, "s@x.org")]
+    async with db.write() as session:
+        with pytest.raises(NotFound):
+            await users.update_user(session, b, user.id, profile("hijack"))
+    async with db.write() as session:
+        with pytest.raises(NotFound):
+            await users.delete_user(session, b, user.id, expected_version=None)
+    async with db.write() as session:
+        with pytest.raises(NotFound):
+            await groups.delete_group(session, b, group.id, expected_version=None)
+    async with db.write() as session:
+        with pytest.raises(UnknownMember):  # a member from another organization
+            await groups.create_group(
+                session, b, groups.GroupProfile(display_name="x", member_ids=[user.id])
+            )
+    async with db.read() as session:
+        assert (await users.get_user(session, a, user.id)).user_name == "same"
+
+
+async def test_passwords_and_authentication(
+    db: Database, tenants: tuple[TenantContext, ...]
+) -> None:
+    a, _b = tenants
+    async with db.write() as session:
+        user = await users.create_user(session, a, profile("pat"), password=PASSWORD)
+        assert user.password_hash and user.password_hash.startswith("$argon2id$")
+        with pytest.raises(WeakPassword):
+            await users.create_user(session, a, profile("weak"), password="weakpass")
+    async with db.read() as session:
+        assert (await users.authenticate(session, a, "PAT", PASSWORD)) is not None
+        assert await users.authenticate(session, a, "pat", "wrong") is None
+        assert await users.authenticate(session, a, "nobody", PASSWORD) is None
+    async with db.write() as session:
+        disabled = users.UserProfile(user_name="pat", active=False)
+        await users.update_user(session, a, user.id, disabled)
+    async with db.read() as session:
+        assert await users.authenticate(session, a, "pat", PASSWORD) is None
+
+
+async def test_versions(db: Database, tenants: tuple[TenantContext, ...]) -> None:
+    a, _b = tenants
+    async with db.write() as session:
+        user = await users.create_user(session, a, profile("v"))
+    async with db.write() as session:
+        with pytest.raises(PreconditionFailed):
+            await users.update_user(session, a, user.id, profile("v2"), expected_version=5)
+    async with db.write() as session:
+        updated = await users.update_user(session, a, user.id, profile("v2"), expected_version=1)
+        assert updated.version == 2
+
+
+def test_password_policy() -> None:
+    policy = PasswordPolicy()
+    assert policy.problems("Abcdefg1", "bob") == []
+    assert policy.problems("abc", "bob") == [
+        "at least 8 characters",
+        "an upper-case letter",
+        "a digit",
+    ]
+    assert policy.problems("Xbobbob1x", "BOB") == ["no occurrence of the username"]
+    custom = PasswordPolicy.from_attributes(
+        [
+            {"key": "runegate.password.min_length", "value": "12"},
+            {"key": "runegate.password.require_digit", "value": "false"},
+            {"key": "unrelated", "value": "1"},
+        ]
+    )
+    assert custom.min_length == 12 and custom.require_digit is False
+    assert custom.problems("Abcdefghijkl", "x") == []
+
+
+def _token(org: str, subject: str, subject_type: str, fmt: str, jti: str) -> IssuedToken:
+    now = datetime.now(UTC)
+    return IssuedToken(
+        token_hash=jti.ljust(64, "0"),
+        org_id=org,
+        kind="access",
+        format=fmt,
+        jti=jti,
+        grant_id=jti,
+        application_id="app",
+        client_id="client",
+        subject=subject,
+        subject_type=subject_type,
+        issued_at=now,
+        expires_at=now + timedelta(hours=1),
+    )
+
+
+async def test_revoke_user_tokens(db: Database, tenants: tuple[TenantContext, ...]) -> None:
+    a, _b = tenants
+    async with db.write() as session:
+        session.add_all(
+            [
+                _token(a.org_id, "u1", "user", "opaque", "t1"),
+                _token(a.org_id, "u1", "user", "jwt", "t2"),
+                _token(a.org_id, "u2", "user", "opaque", "t3"),
+                _token(a.org_id, "u1", "application", "opaque", "t4"),
+            ]
+        )
+    async with db.write() as session:
+        assert await revoke_user_tokens(session, a, "u1") == 2
+    async with db.read() as session:
+        rows = (await session.execute(select(IssuedToken.jti, IssuedToken.revoked))).all()
+        assert dict(rows) == {"t1": True, "t2": True, "t3": False, "t4": False}
+        denied = (await session.execute(select(RevokedJti.jti))).scalars().all()
+        assert denied == ["t2"]
