@@ -69,6 +69,31 @@ def package_of(frame: str) -> str:
     return head if "/" in filename and not head.endswith(".py") else "stdlib"
 
 
+LAYERS = (  # (layer, fragments of the leaf frame's location), first match wins
+    ("crypto (HMAC, JWS)", ("hmac.py", "hashlib", "joserfc/", "cryptography/", "crypto/")),
+    ("middleware (Runegate)", ("runegate/tracing.py", "runegate/http/", "observability/")),
+    ("logging + metrics", ("logging/", "prometheus_client/", "json/")),
+    ("database", ("sqlalchemy/", "aiosqlite/", "asyncpg/", "sqlite3/", "runegate/storage/")),
+    ("token service (Runegate)", ("runegate/",)),
+    ("framework (Starlette, FastAPI)", ("starlette/", "fastapi/", "multipart/", "urllib/")),
+    ("HTTP server + event loop", ("uvicorn/", "asyncio/", "httptools", "uvloop")),
+)
+
+
+def layer_of(frame: str) -> str:
+    where = frame.rpartition("(")[2]
+    for layer, fragments in LAYERS:
+        if any(fragment in where for fragment in fragments):
+            return layer
+    return "other (stdlib: uuid, typing, ...)"
+
+
+def is_startup(frames: list[str]) -> bool:
+    """Samples of a worker (re)starting: module imports, not request handling."""
+    # frames[0] is the `<module>` of `python -c "...spawn_main..."` in every worker.
+    return any(f.startswith("<module>") or "importlib._bootstrap" in f for f in frames[1:])
+
+
 def function_of(frame: str) -> str:
     """Drop the line number so samples add up per function."""
     name, _, where = frame.partition(" (")
@@ -79,14 +104,19 @@ def summarize(files: list[Path], top: int = 25) -> str:
     own: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
     packages: collections.Counter[str] = collections.Counter()
-    total = 0
+    layers: collections.Counter[str] = collections.Counter()
+    total = skipped = 0
     for path in files:
         for line in path.read_text().splitlines():
             stack, _, count = line.rpartition(" ")
             if not stack or not count.isdigit():
                 continue
             frames, n = stack.split(";"), int(count)
+            if is_startup(frames):
+                skipped += n
+                continue
             total += n
+            layers[layer_of(frames[-1])] += n
             own[function_of(frames[-1])] += n
             packages[package_of(frames[-1])] += n
             for name in {function_of(frame) for frame in frames}:
@@ -102,6 +132,9 @@ def summarize(files: list[Path], top: int = 25) -> str:
         return rows
 
     lines = [f"{total} samples (GIL holder, {RATE}/s per worker)"]
+    if skipped:
+        lines.append(f"({skipped} samples of a worker starting up were left out)")
+    lines += block("self time by layer:", layers, 10)
     lines += block("self time by package:", packages, 12)
     lines += block("top functions, self time:", own, top)
     ours = collections.Counter({k: v for k, v in inclusive.items() if "runegate/" in k})
