@@ -153,3 +153,23 @@ def test_wrk_drives_a_live_ceiling_app(tmp_path: Path, monkeypatch: pytest.Monke
         server.stop()
     assert done.requests > 0
     assert done.errors == 0
+
+
+def test_profile_summary_groups_by_layer(tmp_path: Path) -> None:
+    from bench.profile import layer_of
+    from bench.profile import summarize
+
+    root = "<module> (<string>:1);Runner.run (asyncio/runners.py:118)"
+    raw = tmp_path / "stacks.txt"
+    raw.write_text(
+        f"{root};execute (sqlalchemy/orm/session.py:10) 6\n"
+        f"{root};send (uvicorn/protocols/http/httptools_impl.py:5) 3\n"
+        f"{root};token (runegate/oauth/endpoints/token.py:40) 1\n"
+        f"{root};<module> (runegate/app.py:1);_find (<frozen importlib._bootstrap>:9) 5\n"
+    )
+    text = summarize([raw])
+    assert text.startswith("10 samples")
+    assert "(5 samples of a worker starting up were left out)" in text
+    assert "60.0%  database" in text and "30.0%  HTTP server + event loop" in text
+    assert layer_of("sign (joserfc/_rfc7518/jws_algs.py:3)") == "crypto (HMAC, JWS)"
+    assert layer_of("x (runegate/observability/metrics.py:1)") == "middleware (Runegate)"
