@@ -232,3 +232,9 @@ async def test_list_pagination_filters_and_attributes(admin: Admin) -> None:
     assert item["templateId"] == "m2m-application" and item["self"].endswith(item["id"])
     bad = await admin.get(APPS, params={"attributes": "secrets"})
     assert bad.status_code == 400
+
+
+async def test_trailing_slash_create_as_in_asgardeo_docs(admin: Admin) -> None:
+    response = await admin.post(f"{APPS}/", json={"name": "slash", "templateId": "m2m-application"})
+    assert response.status_code == 201, response.text
+    assert response.headers["Location"].endswith(response.json()["id"])

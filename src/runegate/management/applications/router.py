@@ -96,6 +96,17 @@ def _crud_routes(router: APIRouter, state: AppState) -> None:
         response.headers["Location"] = f"{state.settings.base_url}{created.self}"
         return created
 
+    # Asgardeo's docs write `POST /applications/`: serve it too instead of redirecting.
+    router.add_api_route(
+        "/",
+        create_application,
+        methods=["POST"],
+        status_code=201,
+        response_model=ApplicationCreated,
+        response_model_exclude_none=True,
+        include_in_schema=False,
+    )
+
     @router.get(
         "/{applicationId}", response_model=ApplicationResponse, response_model_exclude_none=True
     )
