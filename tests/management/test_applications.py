@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.management.conftest import APPS
 from tests.management.conftest import Admin
 
@@ -145,33 +143,33 @@ async def test_creator_supplied_credentials(admin: Admin) -> None:
     assert short.status_code == 400 and "clientSecret" in short.json()["description"]
 
 
-@pytest.mark.parametrize(
-    ("body", "needle"),
-    [
-        ({"name": "x", "unknownField": 1}, "unknownField"),
-        ({"name": 42}, "name"),
-        ({"description": "no name"}, "name"),
-        ({"name": "x", "associatedRoles": {"allowedAudience": "WORLD"}}, "allowedAudience"),
-        (
-            {"name": "x", "advancedConfigurations": {"certificate": {"type": "PEM", "value": "x"}}},
-            "certificate",
-        ),
-        (
-            {
-                "name": "x",
-                "advancedConfigurations": {
-                    "certificate": {"type": "JWKS", "value": "http://example.com/jwks"}
-                },
+BAD_BODIES: list[tuple[dict[str, object], str]] = [
+    ({"name": "x", "unknownField": 1}, "unknownField"),
+    ({"name": 42}, "name"),
+    ({"description": "no name"}, "name"),
+    ({"name": "x", "associatedRoles": {"allowedAudience": "WORLD"}}, "allowedAudience"),
+    (
+        {"name": "x", "advancedConfigurations": {"certificate": {"type": "PEM", "value": "x"}}},
+        "certificate",
+    ),
+    (
+        {
+            "name": "x",
+            "advancedConfigurations": {
+                "certificate": {"type": "JWKS", "value": "http://example.com/jwks"}
             },
-            "https",
-        ),
-    ],
-)
-async def test_bad_create_bodies(admin: Admin, body: dict[str, object], needle: str) -> None:
-    response = await admin.post(APPS, json=body)
-    assert response.status_code == 400, response.text
-    error = response.json()
-    assert needle in error["description"] and error["code"] and error["traceId"]
+        },
+        "https",
+    ),
+]
+
+
+async def test_bad_create_bodies(admin: Admin) -> None:
+    for body, needle in BAD_BODIES:
+        response = await admin.post(APPS, json=body)
+        assert response.status_code == 400, (body, response.text)
+        error = response.json()
+        assert needle in error["description"] and error["code"] and error["traceId"], body
     listed = (await admin.get(APPS, params={"filter": "name eq x"})).json()
     assert listed["totalResults"] == 0  # a failed request changes nothing
 

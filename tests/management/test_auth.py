@@ -75,29 +75,27 @@ async def http(make_app: AppFactory) -> httpx.AsyncClient:
     return client
 
 
-@pytest.mark.parametrize(("method", "path", "scope"), ROUTES)
-async def test_401_403_and_scope(
-    http: httpx.AsyncClient, method: str, path: str, scope: str
-) -> None:
-    body = {} if method in ("POST", "PUT", "PATCH") else None
-    anonymous = await http.request(method, path, json=body)
-    assert anonymous.status_code == 401, anonymous.text
-    assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
+async def test_401_403_and_scope_on_every_route(http: httpx.AsyncClient) -> None:
+    unrelated = bearer(await get_token(http, "internal_user_mgt_list"))
+    for method, path, scope in ROUTES:
+        where = f"{method} {path}"
+        body = {} if method in ("POST", "PUT", "PATCH") else None
+        anonymous = await http.request(method, path, json=body)
+        assert anonymous.status_code == 401, where
+        assert anonymous.headers["WWW-Authenticate"].startswith("Bearer"), where
 
-    bogus = await http.request(method, path, json=body, headers=bearer("not-a-token"))
-    assert bogus.status_code == 401
-    assert 'error="invalid_token"' in bogus.headers["WWW-Authenticate"]
+        bogus = await http.request(method, path, json=body, headers=bearer("not-a-token"))
+        assert bogus.status_code == 401, where
+        assert 'error="invalid_token"' in bogus.headers["WWW-Authenticate"], where
 
-    unrelated = await get_token(http, "internal_user_mgt_list")
-    forbidden = await http.request(method, path, json=body, headers=bearer(unrelated))
-    assert forbidden.status_code == 403, forbidden.text
-    assert 'error="insufficient_scope"' in forbidden.headers["WWW-Authenticate"]
-    assert forbidden.json()["traceId"]
+        forbidden = await http.request(method, path, json=body, headers=unrelated)
+        assert forbidden.status_code == 403, where
+        assert 'error="insufficient_scope"' in forbidden.headers["WWW-Authenticate"], where
+        assert forbidden.json()["traceId"], where
 
-    allowed = await http.request(
-        method, path, json=body, headers=bearer(await get_token(http, scope))
-    )
-    assert allowed.status_code not in (401, 403), allowed.text
+        token = bearer(await get_token(http, scope))
+        allowed = await http.request(method, path, json=body, headers=token)
+        assert allowed.status_code not in (401, 403), (where, allowed.text)
 
 
 async def test_regenerate_secret_accepts_the_docs_scope(http: httpx.AsyncClient) -> None:

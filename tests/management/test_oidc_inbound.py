@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from runegate.management.applications.callback_urls import redirect_uri_allowed
+from runegate.storage.models.application import Application
 from tests.management.conftest import APPS
 from tests.management.conftest import Admin
 from tests.management.conftest import client_token
@@ -81,68 +80,66 @@ async def test_get_modify_put_round_trip(admin: Admin) -> None:
     assert stored["clientAuthentication"]["tokenEndpointAuthMethod"] == "client_secret_post"
 
 
-@pytest.mark.parametrize(
-    ("path", "value"),
-    [
-        (("hybridFlow", "enable"), True),
-        (("accessToken", "bindingType"), "cookie"),
-        (("accessToken", "validateTokenBinding"), True),
-        (("refreshToken", "gracefulRefreshTokenRotationEnabled"), True),
-        (("idToken", "encryption"), {"enabled": True, "algorithm": "RSA-OAEP"}),
-        (("pushAuthorizationRequest", "requirePushAuthorizationRequest"), True),
-        (("subject", "subjectType"), "pairwise"),
-        (("isFAPIApplication",), True),
-        (("scopeValidators",), ["Role based scope validator"]),
-        (("validateRequestObjectSignature",), True),
-    ],
-)
-async def test_unimplemented_settings_are_refused_naming_the_field(
-    admin: Admin, path: tuple[str, ...], value: object
-) -> None:
-    _, url = await web_app(admin)
-    before = (await admin.get(url)).json()
-    body = dict(before)
-    target = body
-    for key in path[:-1]:
-        target[key] = dict(target.get(key) or {})
-        target = target[key]
-    target[path[-1]] = value
-    response = await admin.put(url, json=body)
-    assert response.status_code == 400, response.text
-    error = response.json()
-    assert error["code"] == "APP-60012" and path[0] in error["description"]
-    assert (await admin.get(url)).json() == before  # a failed request changes nothing
+UNIMPLEMENTED: list[tuple[tuple[str, ...], object]] = [
+    (("hybridFlow", "enable"), True),
+    (("accessToken", "bindingType"), "cookie"),
+    (("accessToken", "validateTokenBinding"), True),
+    (("refreshToken", "gracefulRefreshTokenRotationEnabled"), True),
+    (("idToken", "encryption"), {"enabled": True, "algorithm": "RSA-OAEP"}),
+    (("pushAuthorizationRequest", "requirePushAuthorizationRequest"), True),
+    (("subject", "subjectType"), "pairwise"),
+    (("isFAPIApplication",), True),
+    (("scopeValidators",), ["Role based scope validator"]),
+    (("validateRequestObjectSignature",), True),
+]
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "needle"),
-    [
-        ("callbackURLs", ["https://app.example.com/cb#frag"], "fragment"),
-        ("callbackURLs", ["http://app.example.com/cb"], "loopback"),
-        ("callbackURLs", ["/relative"], "absolute"),
-        ("callbackURLs", ["javascript:alert(1)"], "scheme"),
-        ("callbackURLs", ["regexp=(a+)+$"], "exponential"),
-        ("callbackURLs", ["regexp=(https://a|https://b"], "regular expression"),
-        ("callbackURLs", ["regexp=" + "a" * 2000], "longer"),
-        ("callbackURLs", [], "callbackURLs"),
-        ("allowedOrigins", ["https://app.example.com/path"], "origin"),
-        ("grantTypes", ["urn:openid:params:grant-type:ciba"], "not supported"),
-        ("grantTypes", [], "grantTypes"),
-        ("accessToken", {"type": "Bearer"}, "accessToken.type"),
-        ("accessToken", {"applicationAccessTokenExpiryInSeconds": 0}, "between"),
-        ("idToken", {"idTokenSignedResponseAlg": "none"}, "RS256"),
-        ("clientSecret", "attempt-to-set-a-secret-here", "regenerate-secret"),
-        ("clientId", "another-client-id", "cannot be changed"),
-        ("surprise", True, "surprise"),
-        ("publicClient", "yes", "publicClient"),
-    ],
-)
-async def test_bad_inbound_values(admin: Admin, field: str, value: object, needle: str) -> None:
+async def test_unimplemented_settings_are_refused_naming_the_field(admin: Admin) -> None:
     _, url = await web_app(admin)
     before = (await admin.get(url)).json()
-    response = await admin.put(url, json={**before, field: value})
-    assert response.status_code == 400, response.text
-    assert needle in response.json()["description"]
+    for path, value in UNIMPLEMENTED:
+        body = dict(before)
+        target = body
+        for key in path[:-1]:
+            target[key] = dict(target.get(key) or {})
+            target = target[key]
+        target[path[-1]] = value
+        response = await admin.put(url, json=body)
+        assert response.status_code == 400, (path, response.text)
+        error = response.json()
+        assert error["code"] == "APP-60012" and path[0] in error["description"], path
+    assert (await admin.get(url)).json() == before  # failed requests change nothing
+
+
+BAD_VALUES: list[tuple[str, object, str]] = [
+    ("callbackURLs", ["https://app.example.com/cb#frag"], "fragment"),
+    ("callbackURLs", ["http://app.example.com/cb"], "loopback"),
+    ("callbackURLs", ["/relative"], "absolute"),
+    ("callbackURLs", ["javascript:alert(1)"], "scheme"),
+    ("callbackURLs", ["regexp=(a+)+$"], "exponential"),
+    ("callbackURLs", ["regexp=(https://a|https://b"], "regular expression"),
+    ("callbackURLs", ["regexp=" + "a" * 2000], "longer"),
+    ("callbackURLs", [], "callbackURLs"),
+    ("allowedOrigins", ["https://app.example.com/path"], "origin"),
+    ("grantTypes", ["urn:openid:params:grant-type:ciba"], "not supported"),
+    ("grantTypes", [], "grantTypes"),
+    ("accessToken", {"type": "Bearer"}, "accessToken.type"),
+    ("accessToken", {"applicationAccessTokenExpiryInSeconds": 0}, "between"),
+    ("idToken", {"idTokenSignedResponseAlg": "none"}, "RS256"),
+    ("clientSecret", "attempt-to-set-a-secret-here", "regenerate-secret"),
+    ("clientId", "another-client-id", "cannot be changed"),
+    ("surprise", True, "surprise"),
+    ("publicClient", "yes", "publicClient"),
+]
+
+
+async def test_bad_inbound_values(admin: Admin) -> None:
+    _, url = await web_app(admin)
+    before = (await admin.get(url)).json()
+    for field, value, needle in BAD_VALUES:
+        response = await admin.put(url, json={**before, field: value})
+        assert response.status_code == 400, (field, value, response.text)
+        assert needle in response.json()["description"], (field, value)
     assert (await admin.get(url)).json() == before
 
 
@@ -217,3 +214,19 @@ async def test_delete_and_recreate_inbound(admin: Admin) -> None:
     assert put.status_code == 200, put.text
     assert put.json()["clientSecret"]  # a new confidential inbound: its secret, shown once
     assert "clientSecret" not in (await admin.get(url)).json()
+
+
+async def test_private_extras_stored_by_other_code_do_not_break_get(admin: Admin) -> None:
+    app_id, url = await web_app(admin)
+    state = admin.http._transport.app.state.runegate  # type: ignore[attr-defined]
+    async with state.db.write() as session:
+        app = await session.get(Application, app_id)
+        assert app is not None
+        app.oidc = {
+            **app.oidc,
+            "internalNote": 1,
+            "accessToken": {**app.oidc["accessToken"], "x": 2},
+        }
+    response = await admin.get(url)
+    assert response.status_code == 200, response.text
+    assert "internalNote" not in response.json() and "x" not in response.json()["accessToken"]

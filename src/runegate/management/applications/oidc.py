@@ -7,6 +7,9 @@ client id, secret and state, which live in columns; the token service reads it.
 from __future__ import annotations
 
 from typing import Any
+from typing import get_args
+
+from pydantic import BaseModel
 
 from runegate.management.applications import errors as app_errors
 from runegate.management.applications.callback_urls import CallbackError
@@ -181,7 +184,26 @@ def to_stored(config: OidcConfig) -> dict[str, Any]:
     return config.model_dump(mode="json", exclude=NOT_STORED, exclude_none=True)
 
 
+def known_fields(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """Keep the keys the wire model knows (other code may store private extras)."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        field = model.model_fields.get(key)
+        if field is None:
+            continue
+        nested = next(
+            (t for t in (field.annotation, *get_args(field.annotation)) if _is_model(t)), None
+        )
+        out[key] = known_fields(value, nested) if nested and isinstance(value, dict) else value
+    return out
+
+
+def _is_model(candidate: object) -> bool:
+    return isinstance(candidate, type) and issubclass(candidate, BaseModel)
+
+
 def from_stored(stored: dict[str, Any], *, client_id: str, state: str) -> OidcConfig:
+    data = known_fields(stored, OidcConfig)
     return OidcConfig.model_validate(
-        {**stored, "clientId": client_id, "state": state, "clientSecretExpiresAt": 0}
+        {**data, "clientId": client_id, "state": state, "clientSecretExpiresAt": 0}
     )
