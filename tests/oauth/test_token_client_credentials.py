@@ -103,3 +103,27 @@ async def test_token_verifies_on_protected_routes(make_app) -> None:  # type: ig
     assert access.subject == BOOT_CLIENT_ID
     assert access.subject_type == "application"
     assert bearer(token)["Authorization"].endswith(token)
+
+
+async def test_basic_credentials_form_encoded_or_raw(make_app) -> None:  # type: ignore[no-untyped-def]
+    """RFC 6749 §2.3.1 form-encodes id and secret inside Basic; raw values work too."""
+    import base64
+    from urllib.parse import quote_plus
+
+    from runegate.crypto.hashing import keyed_hash
+    from tests.conftest import SECRET_KEY
+    from tests.oauth.conftest import make_client
+    from tests.oauth.conftest import update_app
+
+    app, http = await make_app()
+    m2m = await make_client(app, "enc")
+    secret = "s3cret+with/odd=chars&more"
+    await update_app(app, m2m, client_secret_hash=keyed_hash(SECRET_KEY.encode(), secret))
+    for value in (secret, quote_plus(secret)):
+        raw = base64.b64encode(f"{m2m.client_id}:{value}".encode()).decode()
+        response = await http.post(
+            TOKEN,
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {raw}"},
+        )
+        assert response.status_code == 200, (value, response.text)

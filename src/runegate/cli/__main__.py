@@ -23,6 +23,14 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(apps_app, name="app")
 
 
+@app.callback()
+def _provisioning_secrets() -> None:
+    """Organizations provisioned by any verb get signing keys (read settings lazily)."""
+    from runegate.oauth.signing_keys import configure_secrets
+
+    configure_secrets(lambda: load_settings().secret_keys)
+
+
 @app.command()
 def migrate() -> None:
     """Apply database migrations (Alembic) to RUNEGATE_DATABASE_URL."""

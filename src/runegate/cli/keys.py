@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from runegate.cli.apps import root_tenant
 from runegate.cli.common import load_settings
-from runegate.cli.common import out
 from runegate.cli.common import with_db
 from runegate.crypto.keys import check_algorithm
 from runegate.oauth import signing_keys
@@ -29,10 +27,8 @@ def list_keys(org: str = typer.Option("default", help="Root organization.")) -> 
             (k.kid, k.alg, "active" if k.active else "verifying", str(k.created_at)) for k in rows
         ]
 
-    table = Table("kid", "alg", "state", "created")
     for row in with_db(settings, work):
-        table.add_row(*row)
-    out.print(table)
+        print("\t".join(row))  # plain lines: key ids are long and scripts read them
 
 
 @keys_app.command("rotate")
@@ -55,7 +51,7 @@ def rotate(
                 session, tenant.root_id, algorithm, settings.secret_keys
             )
 
-    out.print(f"new {alg} signing key: {with_db(settings, work)}")
+    print(f"new {alg} signing key: {with_db(settings, work)}")
 
 
 @keys_app.command("retire")
@@ -68,4 +64,4 @@ def retire(kid: str = typer.Argument(..., help="Key id of an inactive key.")) ->
             await signing_keys.retire(session, kid)
 
     with_db(settings, work)
-    out.print(f"retired {kid}")
+    print(f"retired {kid}")

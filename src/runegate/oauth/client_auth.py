@@ -42,7 +42,7 @@ def _basic_failure(description: str) -> InvalidClient:
 
 
 def parse_basic(header: str) -> tuple[str, str]:
-    """RFC 6749 §2.3.1 + RFC 7617: both parts are form-encoded before base64."""
+    """RFC 7617 credentials, as sent (see `_variants` for RFC 6749 §2.3.1 encoding)."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
         raise _basic_failure("The Authorization header must use the Basic scheme.")
@@ -53,7 +53,14 @@ def parse_basic(header: str) -> tuple[str, str]:
     client_id, sep, secret = raw.partition(":")
     if not sep or not client_id:
         raise _basic_failure("The Basic credentials are malformed.")
-    return unquote_plus(client_id), unquote_plus(secret)
+    return client_id, secret
+
+
+def _variants(value: str) -> list[str]:
+    """RFC 6749 §2.3.1 asks clients to form-encode id and secret before Basic; many
+    do not. Accept both (the decoded form first)."""
+    decoded = unquote_plus(value)
+    return [decoded] if decoded == value else [decoded, value]
 
 
 def _method_of(req: OAuthRequest) -> AuthMethod:
@@ -87,25 +94,31 @@ class ClientAuthenticator:
         if method == "none":
             return await self._public(req)
         if method == "client_secret_basic":
-            client_id, secret = parse_basic(req.authorization or "")
+            raw_id, raw_secret = parse_basic(req.authorization or "")
+            ids, secrets = _variants(raw_id), _variants(raw_secret)
             body_id = req.params.get("client_id")
-            if body_id is not None and body_id != client_id:
+            if body_id is not None and body_id not in ids:
                 raise _basic_failure("The client_id does not match the credentials.")
         else:
-            client_id, secret = req.params.get("client_id", ""), req.params["client_secret"]
-        record = await self._secret(req, client_id, secret)
+            ids, secrets = [req.params.get("client_id", "")], [req.params["client_secret"]]
+        record = await self._secret(req, ids, secrets)
         if record is None:
             headers = BASIC_CHALLENGE if method == "client_secret_basic" else None
             raise InvalidClient("Client authentication failed.", headers=headers)
         return AuthenticatedClient(record, method)
 
-    async def _secret(self, req: OAuthRequest, client_id: str, secret: str) -> ClientRecord | None:
+    async def _secret(
+        self, req: OAuthRequest, ids: list[str], secrets: list[str]
+    ) -> ClientRecord | None:
         record = None
-        if client_id:
-            record = await self.clients.by_client_id(req.tenant.org_id, client_id)
+        for client_id in ids:
+            if client_id and record is None:
+                record = await self.clients.by_client_id(req.tenant.org_id, client_id)
         stored = record.secret_hash if record is not None and record.secret_hash else _DUMMY_HASH
         # Constant time against every server key; done even for unknown clients.
-        matched = verify_keyed_hash(self.keys, secret, stored)
+        matched = False
+        for secret in secrets:
+            matched |= verify_keyed_hash(self.keys, secret, stored)
         if record is None or not matched or not record.active or record.public_client:
             return None
         if record.auth_method == "private_key_jwt":

@@ -41,7 +41,8 @@ class OAuthServer:
 
 def install(state: AppState) -> OAuthServer:
     """Create the token service for `state` and make it the app's token verifier."""
-    configure_secrets(state.settings.secret_keys)
+    settings = state.settings
+    configure_secrets(lambda: settings.secret_keys)
     server = OAuthServer(state)
     state.token_verifier = server.verifier
     state.__dict__["oauth"] = server

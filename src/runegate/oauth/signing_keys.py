@@ -8,6 +8,7 @@ counter, so cached key sets are dropped on every worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from datetime import UTC
 from datetime import datetime
@@ -28,13 +29,15 @@ from runegate.tenancy.service import PROVISION_HOOKS
 
 KEY_LOCK = 0x4B455953  # "KEYS"
 PROVISIONED_ALGORITHMS: tuple[Algorithm, ...] = ("RS256", "ES256")
-_configured_secrets: tuple[bytes, ...] | None = None
+SecretSource = Callable[[], tuple[bytes, ...]]
+_secret_source: SecretSource | None = None
 
 
-def configure_secrets(secrets: tuple[bytes, ...]) -> None:
-    """Give the provisioning hook the server secrets (done when the app or CLI starts)."""
-    global _configured_secrets
-    _configured_secrets = secrets
+def configure_secrets(source: SecretSource) -> None:
+    """Tell the provisioning hook where the server secrets come from (app or CLI start);
+    `source` is called only when an organization is provisioned."""
+    global _secret_source
+    _secret_source = source
 
 
 async def keys_of(session: AsyncSession, org_id: str) -> Sequence[SigningKey]:
@@ -115,10 +118,11 @@ async def retire(session: AsyncSession, kid: str, *, org_id: str | None = None) 
 
 async def provision_keys(session: AsyncSession, tenant: TenantContext) -> None:
     """PROVISION_HOOKS entry: a new root organization gets its signing keys."""
-    if _configured_secrets is None or tenant.org_id != tenant.root_id:
+    if _secret_source is None or tenant.org_id != tenant.root_id:
         return  # keys are then created on first use
+    secrets = _secret_source()
     for alg in PROVISIONED_ALGORITHMS:
-        await ensure_key(session, tenant.root_id, alg, _configured_secrets)
+        await ensure_key(session, tenant.root_id, alg, secrets)
 
 
 if provision_keys not in PROVISION_HOOKS:

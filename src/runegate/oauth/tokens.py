@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Protocol
 
@@ -22,6 +23,9 @@ from runegate.crypto.hashing import keyed_hash
 from runegate.crypto.hashing import random_secret
 from runegate.oauth.clients import ClientRecord
 from runegate.tenancy.context import TenantContext
+
+if TYPE_CHECKING:
+    from runegate.state import AppState
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +170,34 @@ async def mint_user_access_token(
     return await issuer.issue(
         tenant, client, list(scopes), subject=user_id, subject_type="user", lifetime=lifetime
     )
+
+
+async def mint_user_token(
+    state: AppState,
+    tenant: TenantContext,
+    *,
+    client_id: str,
+    user_id: str,
+    scopes: Sequence[str],
+    lifetime: int | None = None,
+) -> str:
+    """The simplest way to get a USER access token (raw string) on a running app.
+
+    `client_id` names an application of `tenant`'s root organization (e.g. the bootstrap
+    app); the token has subject_type "user", `user_id` as subject, exactly `scopes`, and
+    is opaque or JWT per that application's settings. Example (SCIM `/scim2/Me` tests):
+
+        token = await mint_user_token(app.state.runegate, tenant, client_id=BOOT_CLIENT_ID,
+                                      user_id=user.id, scopes=["internal_login"])
+    """
+    from runegate.errors import NotFound
+    from runegate.oauth.service import server_of
+
+    server = server_of(state)
+    client = await server.clients.by_client_id(tenant.root_id, client_id)
+    if client is None:
+        raise NotFound("The application does not exist.")
+    issued = await mint_user_access_token(
+        server.issuer, tenant, client, user_id=user_id, scopes=scopes, lifetime=lifetime
+    )
+    return issued.access_token
