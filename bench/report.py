@@ -141,7 +141,7 @@ def _backend_parity(reports: list[BackendReport]) -> list[tuple[str, bool]]:
         a, b = sqlite.rps(scenario), pg.rps(scenario)
         if a and b:
             share = b / a
-            text = f"postgresql {scenario}: {share:.2f}x SQLite req/s >= {1 - PG_WITHIN:.2f}"
+            text = f"postgresql {scenario}: {share:.3f}x SQLite req/s >= {1 - PG_WITHIN:.2f}"
             checks.append((text, share >= 1 - PG_WITHIN))
     return checks
 

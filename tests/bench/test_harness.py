@@ -121,7 +121,7 @@ def test_table_and_targets() -> None:
     assert checks["sqlite idle RSS/worker 130 MB < 120 MB"] is False
     assert checks["sqlite serve -> first token 1.50 s < 2 s"] is True
     assert checks["postgresql opaque: errors 2 == 0"] is False
-    assert checks["postgresql opaque: 0.67x SQLite req/s >= 0.80"] is False
+    assert checks["postgresql opaque: 0.667x SQLite req/s >= 0.80"] is False
     assert not any("jwt_es256" in text for text in checks)
     printed = table(result(10000), [sqlite, pg])
     assert "0.60" in printed and "not available yet: x" in printed
