@@ -65,7 +65,8 @@ async def test_bulk_ids_resolve_in_order(scim: Scim) -> None:
     assert ops[0]["location"].startswith(f"http://testserver{BASE}/Users/")
     assert ops[0]["version"] == 'W/"1"'
     group = (await scim.get("/Groups", params={"filter": 'displayName eq "bulkers"'})).json()
-    assert {m["display"] for m in group["Resources"][0]["members"]} == {"bulk1", "bulk2"}
+    created = {op["location"].rsplit("/", 1)[1] for op in ops[:2]}
+    assert {m["value"] for m in group["Resources"][0]["members"]} == created
     assert await scim.names('nickName eq "two"') == ["bulk2"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.scim.conftest import BASE
 from tests.scim.conftest import GROUP
 from tests.scim.conftest import Scim
 from tests.scim.conftest import assert_scim_error
@@ -10,10 +11,25 @@ from tests.scim.conftest import assert_scim_error
 async def test_group_lifecycle(scim: Scim) -> None:
     alice = await scim.user("alice")
     bob = await scim.user("bob")
-    group = await scim.group("DEFAULT/manager", [alice["id"]])
+    body = {
+        "schemas": [GROUP],
+        "displayName": "DEFAULT/manager",
+        "members": [{"value": alice["id"], "display": "Alice A."}],
+    }
+    created = await scim.post("/Groups", body)
+    assert created.status_code == 201, created.text
+    group = created.json()
     assert group["displayName"] == "manager"
-    assert group["members"][0]["value"] == alice["id"]
-    assert group["members"][0]["display"] == "alice"
+    assert group["members"] == [
+        {
+            "value": alice["id"],
+            "display": "Alice A.",
+            "$ref": f"http://testserver{BASE}/Users/{alice['id']}",
+            "type": "User",
+        }
+    ]
+    by_display = await scim.get("/Groups", params={"filter": 'members.display eq "alice a."'})
+    assert [g["id"] for g in by_display.json()["Resources"]] == [group["id"]]
     assert group["meta"]["resourceType"] == "Group"
     body = {"schemas": [GROUP], "displayName": "managers", "members": [{"value": bob["id"]}]}
     replaced = await scim.request("PUT", f"/Groups/{group['id']}", json=body)

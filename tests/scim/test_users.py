@@ -115,7 +115,10 @@ async def test_ask_password_creates_inactive_user(scim: Scim) -> None:
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["active"] is False
-    assert "urn:scim:wso2:schema" not in created
+    assert created["urn:scim:wso2:schema"] == {"askPassword": True}
+    assert await scim.names('userName eq "invitee@example.com" and active eq false') == [
+        "invitee@example.com"
+    ]
 
 
 async def test_replace_and_delete(scim: Scim) -> None:

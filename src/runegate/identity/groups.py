@@ -25,6 +25,7 @@ class GroupProfile:
     display_name: str
     external_id: str | None = None
     member_ids: list[str] = field(default_factory=list)
+    displays: dict[str, str] = field(default_factory=dict)  # member id -> display
     document: dict[str, Any] = field(default_factory=dict)
 
 
@@ -36,7 +37,11 @@ async def _check_members(session: AsyncSession, tenant: TenantContext, ids: Sequ
 
 
 async def _write_members(
-    session: AsyncSession, tenant: TenantContext, group_id: str, ids: Sequence[str]
+    session: AsyncSession,
+    tenant: TenantContext,
+    group_id: str,
+    ids: Sequence[str],
+    displays: dict[str, str],
 ) -> None:
     await _check_members(session, tenant, ids)
     await session.execute(
@@ -45,7 +50,14 @@ async def _write_members(
         )
     )
     for user_id in dict.fromkeys(ids):
-        session.add(GroupMember(org_id=tenant.org_id, group_id=group_id, user_id=user_id))
+        session.add(
+            GroupMember(
+                org_id=tenant.org_id,
+                group_id=group_id,
+                user_id=user_id,
+                display=displays.get(user_id),
+            )
+        )
     await GroupRepository(session, tenant=tenant).flush()
 
 
@@ -63,7 +75,7 @@ async def create_group(
     group = Group()
     _apply(group, profile)
     await repo.add(group)
-    await _write_members(session, tenant, group.id, profile.member_ids)
+    await _write_members(session, tenant, group.id, profile.member_ids, profile.displays)
     return group
 
 
@@ -81,7 +93,7 @@ async def update_group(
     _apply(group, profile)
     group.version += 1
     await repo.flush()
-    await _write_members(session, tenant, group.id, profile.member_ids)
+    await _write_members(session, tenant, group.id, profile.member_ids, profile.displays)
     return group
 
 

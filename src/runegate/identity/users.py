@@ -27,6 +27,7 @@ from runegate.tenancy.context import TenantContext
 # Keys of `User.attributes` that Runegate keeps for itself (never part of a profile).
 INTERNAL_PREFIX = "runegate:"
 PENDING_INVITATION = "runegate:pendingInvitation"
+ACTIVE_UNSET = "runegate:activeUnset"
 
 
 @dataclass(slots=True)
@@ -34,13 +35,17 @@ class UserProfile:
     """What a client may write about a user (SCIM attributes, without id/meta/password)."""
 
     user_name: str
-    active: bool = True
+    active: bool | None = True  # None: not set (the user is not disabled)
     external_id: str | None = None
     given_name: str | None = None
     family_name: str | None = None
     display_name: str | None = None
     emails: list[dict[str, Any]] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)
+
+
+def active_is_set(user: User) -> bool:
+    return not user.attributes.get(ACTIVE_UNSET)
 
 
 def profile_document(user: User) -> dict[str, Any]:
@@ -59,15 +64,16 @@ async def password_policy(session: AsyncSession, tenant: TenantContext) -> Passw
 def _apply(user: User, profile: UserProfile) -> None:
     user.user_name = profile.user_name
     user.user_name_ci = profile.user_name.lower()
-    user.active = profile.active
+    user.active = profile.active is not False
     user.external_id = profile.external_id
     user.given_name = profile.given_name
     user.family_name = profile.family_name
     user.display_name = profile.display_name
     user.emails = list(profile.emails)
-    user.attributes = (
-        {**profile.document, **_internal(user)} if user.attributes else dict(profile.document)
-    )
+    internal = {k: v for k, v in _internal(user).items() if k != ACTIVE_UNSET}
+    if profile.active is None:
+        internal[ACTIVE_UNSET] = True
+    user.attributes = {**profile.document, **internal}
 
 
 async def _set_password(

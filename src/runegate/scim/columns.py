@@ -198,7 +198,7 @@ GROUP_COLUMNS = ResourceColumns(
             "members",
             {
                 "value": Column(GroupMember.user_id),
-                "display": Column(User.user_name_ci, folded=True, domain_prefixed=True),
+                "display": Column(GroupMember.display),
             },
             _members_exists,
         ),

@@ -16,7 +16,6 @@ from scim2_models import Context
 from scim2_models import EnterpriseUser
 from scim2_models import ETag
 from scim2_models import Filter
-from scim2_models import Group
 from scim2_models import Patch
 from scim2_models import ResourceType
 from scim2_models import ServiceProviderConfig
@@ -66,7 +65,7 @@ def service_provider_config(base: str) -> dict[str, Any]:
 
 @cache
 def _schema_bodies() -> tuple[dict[str, Any], ...]:
-    models: list[Any] = [User, EnterpriseUser, Wso2User, Group]
+    models: list[Any] = [User, EnterpriseUser, Wso2User, ScimGroup]
     return tuple(_dump(model.to_schema()) for model in models)
 
 

@@ -20,6 +20,7 @@ from runegate.errors import InvalidInput
 from runegate.identity.groups import GroupProfile
 from runegate.identity.names import strip_domain
 from runegate.identity.users import UserProfile
+from runegate.identity.users import active_is_set
 from runegate.identity.users import profile_document
 from runegate.scim.errors import InvalidValue
 from runegate.scim.errors import from_scim_exception
@@ -32,6 +33,7 @@ from runegate.scim.models import ScimGroup
 from runegate.scim.models import ScimUser
 from runegate.storage.models.user import Group
 from runegate.storage.models.user import User
+from runegate.storage.repositories.users import Member
 
 USER_COLUMN_KEYS = ("id", "meta", "schemas", "password", "groups", "userName", "active")
 GROUP_COLUMN_KEYS = ("id", "meta", "schemas", "displayName", "members")
@@ -59,9 +61,11 @@ def _meta(kind: str, row: User | Group, location: str) -> dict[str, Any]:
 def user_dict(user: User, groups: Sequence[Group], base: str) -> dict[str, Any]:
     """The full resource as a plain dict (before attribute selection)."""
     doc = profile_document(user)
-    schemas = [USER_SCHEMA] + ([ENTERPRISE_SCHEMA] if ENTERPRISE_SCHEMA in doc else [])
+    schemas = [USER_SCHEMA] + [urn for urn in (ENTERPRISE_SCHEMA, WSO2_SCHEMA) if urn in doc]
     body: dict[str, Any] = {"schemas": schemas, "id": user.id, **doc}
-    body.update(userName=user.user_name, active=user.active)
+    body["userName"] = user.user_name
+    if active_is_set(user):
+        body["active"] = user.active
     if user.external_id is not None:
         body["externalId"] = user.external_id
     if user.emails:
@@ -75,18 +79,20 @@ def user_dict(user: User, groups: Sequence[Group], base: str) -> dict[str, Any]:
     return body
 
 
-def group_dict(group: Group, members: Sequence[User], base: str) -> dict[str, Any]:
+def group_dict(group: Group, members: Sequence[Member], base: str) -> dict[str, Any]:
     body: dict[str, Any] = {"schemas": [GROUP_SCHEMA], "id": group.id, **group.attributes}
     body["displayName"] = group.display_name
     if group.external_id is not None:
         body["externalId"] = group.external_id
     if members:
-        body["members"] = [
-            {"value": u.id, "display": u.user_name, "$ref": f"{base}/Users/{u.id}", "type": "User"}
-            for u in members
-        ]
+        body["members"] = [_member(user, display, base) for user, display in members]
     body["meta"] = _meta("Group", group, f"{base}/Groups/{group.id}")
     return body
+
+
+def _member(user: User, display: str | None, base: str) -> dict[str, Any]:
+    item = {"value": user.id, "$ref": f"{base}/Users/{user.id}", "type": "User"}
+    return {**item, "display": display} if display is not None else item
 
 
 def render(model: Any, body: dict[str, Any], params: ResponseParameters[Any] | None) -> Any:
@@ -137,12 +143,12 @@ def _name(raw: str | None, what: str) -> str:
 def user_profile(resource: Any) -> tuple[UserProfile, str | None, bool]:
     """(profile, password, askPassword) from a validated ScimUser."""
     data = _dump(resource)
-    wso2 = data.pop(WSO2_SCHEMA, {}) or {}
+    wso2 = data.get(WSO2_SCHEMA) or {}
     password = data.get("password")
     name = data.get("name") or {}
     profile = UserProfile(
         user_name=_name(data.get("userName"), "userName"),
-        active=data.get("active", True) is not False,
+        active=data.get("active"),
         external_id=data.get("externalId"),
         given_name=name.get("givenName"),
         family_name=name.get("familyName"),
@@ -165,6 +171,7 @@ def group_profile(resource: Any) -> GroupProfile:
         display_name=_name(data.get("displayName"), "displayName"),
         external_id=data.get("externalId"),
         member_ids=[str(m["value"]) for m in members],
+        displays={str(m["value"]): str(m["display"]) for m in members if m.get("display")},
         document={k: v for k, v in data.items() if k not in (*GROUP_COLUMN_KEYS, "externalId")},
     )
 

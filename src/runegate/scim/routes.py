@@ -22,6 +22,7 @@ from runegate.http.auth import require_scopes
 from runegate.scim import discovery
 from runegate.scim import groups
 from runegate.scim import me
+from runegate.scim import root
 from runegate.scim import users
 from runegate.scim.bulk import BulkContext
 from runegate.scim.bulk import run_bulk
@@ -205,6 +206,18 @@ def _me_routes(router: APIRouter, state: AppState) -> None:
     router.add_api_route("/Me", patch, methods=["PATCH"])
 
 
+def _root_routes(router: APIRouter, state: AppState) -> None:
+    any_list = Depends(require_scopes(root.USERS_SCOPE, root.GROUPS_SCOPE, any_of=True))
+
+    async def search(request: Request, access: Access = any_list) -> Response:
+        query = search_query(await read_json(request))
+        async with state.db.read() as session:
+            result = await root.search_all(session, access.tenant, query, access.token.scopes)
+        return respond(result)
+
+    router.add_api_route("/.search", search, methods=["POST"])
+
+
 def _bulk_routes(router: APIRouter, state: AppState) -> None:
     async def bulk(
         request: Request, access: Access = _scoped("internal_bulk_resource_create")
@@ -223,4 +236,5 @@ def scim_router(state: AppState) -> APIRouter:
     _resource_routes(router, state, "Groups", GROUP_SCOPES)
     _me_routes(router, state)
     _bulk_routes(router, state)
+    _root_routes(router, state)
     return router

@@ -76,6 +76,8 @@ async def create(
 ) -> ScimResult:
     resource = validate(ScimUser, body, Context.RESOURCE_CREATION_REQUEST)
     profile, password, invite = user_profile(resource)
+    if profile.active is None:
+        profile.active = True  # a new user is active unless said otherwise
     await _unique(session, tenant, profile.user_name, "")
     try:
         user = await service.create_user(session, tenant, profile, password=password, invite=invite)
@@ -203,7 +205,7 @@ def refuse_privileged(user: User, profile: UserProfile) -> None:
         name
         for name, old, new in (
             ("userName", user.user_name_ci, profile.user_name.lower()),
-            ("active", user.active, profile.active),
+            ("active", user.active, profile.active is not False),
             ("externalId", user.external_id, profile.external_id),
             *((k, before.get(k), profile.document.get(k)) for k in PRIVILEGED),
         )

@@ -108,3 +108,5 @@ class GroupMember(Base):
         primary_key=True,
         index=True,
     )
+    # The member's `display` as the client wrote it (RFC 7643 §4.2), if any.
+    display: Mapped[str | None] = mapped_column(String(255), default=None)

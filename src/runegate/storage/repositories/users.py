@@ -73,6 +73,9 @@ class UserRepository(TenantRepository[User]):
         return total, rows
 
 
+Member = tuple[User, str | None]  # a group member and its `display` as written
+
+
 class GroupRepository(TenantRepository[Group]):
     model = Group
     not_found = "The group does not exist."
@@ -97,15 +100,15 @@ class GroupRepository(TenantRepository[Group]):
         rows = await self.list(stmt.order_by(*order_by).offset(offset).limit(limit))
         return total, rows
 
-    async def members(self, group_id: str) -> Sequence[User]:
+    async def members(self, group_id: str) -> list[Member]:
         return (await self.members_of([group_id])).get(group_id, [])
 
-    async def members_of(self, group_ids: Sequence[str]) -> dict[str, list[User]]:
-        """Members of several groups at once (one query), by group id."""
+    async def members_of(self, group_ids: Sequence[str]) -> dict[str, list[Member]]:
+        """Members (user, display as written) of several groups at once, by group id."""
         if not group_ids:
             return {}
         stmt = (
-            select(GroupMember.group_id, User)
+            select(GroupMember.group_id, User, GroupMember.display)
             .join(User, GroupMember.user_id == User.id)
             .where(
                 GroupMember.org_id == self.org_id,
@@ -114,9 +117,9 @@ class GroupRepository(TenantRepository[Group]):
             )
             .order_by(User.user_name_ci)
         )
-        found: dict[str, list[User]] = {}
-        for group_id, user in (await self.session.execute(stmt)).all():
-            found.setdefault(group_id, []).append(user)
+        found: dict[str, list[Member]] = {}
+        for group_id, user, display in (await self.session.execute(stmt)).all():
+            found.setdefault(group_id, []).append((user, display))
         return found
 
     async def groups_of(self, user_id: str) -> Sequence[Group]:

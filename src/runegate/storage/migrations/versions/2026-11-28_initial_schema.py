@@ -295,6 +295,7 @@ def upgrade() -> None:
         sa.Column("org_id", sa.String(length=36), nullable=False),
         sa.Column("group_id", sa.String(length=36), nullable=False),
         sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("display", sa.String(length=255), nullable=True),
         sa.ForeignKeyConstraint(
             ["group_id"],
             ["user_group.id"],
