@@ -25,6 +25,14 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 2.0
 POOL_TIMEOUT_S = 5.0
 _WRITE_OPTION = "runegate_write"
+# Connections per engine (per worker): pool plus overflow never exceed MAX_CONNECTIONS.
+# SQLAlchemy closes an overflow connection when it is returned to a full pool, so under
+# load a pool smaller than the worker's concurrency opens and closes a connection per
+# request: `make bench` saw about 80 PostgreSQL backends started in 13 s of introspection
+# load with a pool of 10 (docs/benchmarks.md). PostgreSQL therefore keeps every connection
+# it opens; SQLite keeps 10 (each idle connection holds its own page cache).
+MAX_CONNECTIONS = 30
+SQLITE_POOL_SIZE = 10
 
 
 def async_url(url: str) -> str:
@@ -46,17 +54,20 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
     ensure_sqlite_dir(url)
     driver_url = async_url(url)
     if driver_url.startswith("sqlite"):
-        engine = create_async_engine(driver_url, pool_size=pool_size, max_overflow=20)
+        size = pool_size or SQLITE_POOL_SIZE
+        overflow = max(MAX_CONNECTIONS - size, 0)
+        engine = create_async_engine(driver_url, pool_size=size, max_overflow=overflow)
         _configure_sqlite(engine)
         return engine
+    size = pool_size or MAX_CONNECTIONS
     return create_async_engine(
         driver_url,
-        pool_size=pool_size,
-        max_overflow=20,
+        pool_size=size,
+        max_overflow=max(MAX_CONNECTIONS - size, 0),
         pool_timeout=POOL_TIMEOUT_S,
         pool_pre_ping=False,  # a dropped connection is invalidated on its first error
         connect_args={
@@ -91,7 +102,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """Owns the engine and hands out read and write units of work."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int | None = None) -> None:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
