@@ -3,7 +3,8 @@ would do it with curl and the bootstrap token."""
 
 from __future__ import annotations
 
-import pytest
+import base64
+import json
 
 from tests.management.conftest import APPS
 from tests.management.conftest import Admin
@@ -75,7 +76,23 @@ async def test_switch_to_jwt_with_600s_lifetime(admin: Admin) -> None:
     body = token.json()
     assert body["expires_in"] == 600
     assert body["scope"] == "bookings:read"
-    server = admin.http._transport.app.state.runegate.oauth  # type: ignore[attr-defined]
-    if server.issuer.signer is None:
-        pytest.skip("JWT access tokens: the token service has no JWT signer yet")
     assert body["access_token"].count(".") == 2, "a JWT access token (RFC 9068)"
+
+
+async def test_jwt_signing_algorithm_round_trips_through_put(admin: Admin) -> None:
+    """Runegate's accessToken.signingAlgorithm survives GET-modify-PUT and signs tokens."""
+    created = await admin.create_app(name="es256-app", templateId="m2m-application")
+    url = f"{APPS}/{created['id']}/inbound-protocols/oidc"
+    config = (await admin.get(url)).json()
+    config["accessToken"].update({"type": "JWT", "signingAlgorithm": "ES256"})
+    assert (await admin.put(url, json=config)).status_code == 200
+    again = (await admin.get(url)).json()
+    assert again["accessToken"]["signingAlgorithm"] == "ES256"
+    assert (await admin.put(url, json=again)).status_code == 200
+    token = await client_token(admin.http, created["clientId"], created["clientSecret"], "")
+    header = token.json()["access_token"].split(".")[0]
+    decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    assert decoded["alg"] == "ES256" and decoded["typ"] == "at+jwt"
+    config["accessToken"]["signingAlgorithm"] = "HS256"
+    refused = await admin.put(url, json=config)
+    assert refused.status_code == 400

@@ -30,6 +30,8 @@ class AccessTokenConfig(StrictModel):
     validateTokenBinding: bool = False
     accessTokenAttributes: list[str] = Field(default_factory=list, max_length=MAX_LIST)
     enableJwtScopeAsArray: bool = False
+    # Runegate extension: the JWS algorithm of JWT access tokens (RS256 when absent).
+    signingAlgorithm: Literal["RS256", "ES256", "PS256"] | None = None
 
 
 class HybridFlowConfig(StrictModel):
