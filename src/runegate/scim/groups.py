@@ -20,6 +20,7 @@ from runegate.scim.filter import dialect_of
 from runegate.scim.mapping import group_dict
 from runegate.scim.mapping import group_profile
 from runegate.scim.mapping import render
+from runegate.scim.mapping import render_listed
 from runegate.scim.mapping import validate
 from runegate.scim.models import ScimGroup
 from runegate.scim.query import ListQuery
@@ -99,7 +100,7 @@ async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery)
     members = await GroupRepository(session, tenant=tenant).members_of([g.id for g in rows])
     base = scim_base(tenant)
     resources = [
-        render(ScimGroup, group_dict(g, members.get(g.id, []), base), params) for g in rows
+        render_listed(ScimGroup, group_dict(g, members.get(g.id, []), base), params) for g in rows
     ]
     return list_result(total, query.start_index, resources)
 

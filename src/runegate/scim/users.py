@@ -26,6 +26,7 @@ from runegate.scim.errors import from_scim_exception
 from runegate.scim.filter import compile_filter
 from runegate.scim.filter import dialect_of
 from runegate.scim.mapping import render
+from runegate.scim.mapping import render_listed
 from runegate.scim.mapping import user_dict
 from runegate.scim.mapping import user_profile
 from runegate.scim.mapping import validate
@@ -115,7 +116,9 @@ async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery)
     )
     groups = await GroupRepository(session, tenant=tenant).groups_of_users([u.id for u in rows])
     base = scim_base(tenant)
-    resources = [render(ScimUser, user_dict(u, groups.get(u.id, []), base), params) for u in rows]
+    resources = [
+        render_listed(ScimUser, user_dict(u, groups.get(u.id, []), base), params) for u in rows
+    ]
     return list_result(total, query.start_index, resources)
 
 
