@@ -97,7 +97,7 @@ async def test_groups_and_memberships_are_isolated(db: Database, orgs: Orgs) -> 
             await GroupRepository(s, tenant=orgs.b).set_members(own.id, [orgs.user_a])
     async with db.read() as s:
         members = await GroupRepository(s, tenant=orgs.a).members(orgs.group_a)
-        assert [m.user_name for m in members] == ["alice"]
+        assert [user.user_name for user, _display in members] == ["alice"]
 
 
 async def test_applications_and_authorizations_are_isolated(db: Database, orgs: Orgs) -> None:
