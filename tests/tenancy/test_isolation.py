@@ -131,3 +131,42 @@ async def test_api_resources_and_scopes_are_isolated(db: Database, orgs: Orgs) -
         await scopes_b.add(ApiScope(api_resource_id=own.id, name="bookings:read"))
     async with db.read() as s:
         assert await ApiResourceRepository(s, tenant=orgs.a).find(orgs.api_a) is not None
+
+
+async def test_bulk_user_and_group_reads_are_isolated(db: Database, orgs: Orgs) -> None:
+    async with db.write() as s:
+        users_b = UserRepository(s, tenant=orgs.b)
+        groups_b = GroupRepository(s, tenant=orgs.b)
+        assert list(await users_b.find_many([orgs.user_a])) == []
+        total, rows = await users_b.page(None, [User.user_name], 0, 100)
+        assert "alice" not in [u.user_name for u in rows] and total == len(rows)
+        assert await groups_b.find_by_name("staff") is None
+        total, groups = await groups_b.page(None, [Group.display_name], 0, 100)
+        assert (total, list(groups)) == (0, [])
+        assert await groups_b.members_of([orgs.group_a]) == {}
+        assert await groups_b.groups_of_users([orgs.user_a]) == {}
+        assert await groups_b.member_ids(orgs.group_a) == []
+        # Rewriting "alice's" emails from B touches nothing of A's.
+        await users_b.replace_emails(orgs.user_a, [{"value": "evil@example.com"}])
+    async with db.read() as s:
+        users_a = UserRepository(s, tenant=orgs.a)
+        assert [u.user_name for u in await users_a.find_many([orgs.user_a])] == ["alice"]
+        assert await GroupRepository(s, tenant=orgs.a).member_ids(orgs.group_a) == [orgs.user_a]
+
+
+async def test_cascading_deletes_are_isolated(db: Database, orgs: Orgs) -> None:
+    async with db.write() as s:
+        scopes_b = ScopeRepository(s, tenant=orgs.b)
+        assert list(await scopes_b.subscribed_application_ids(orgs.api_a)) == []
+        await scopes_b.remove_from_authorizations([orgs.scope_a])
+        await scopes_b.delete_scopes([orgs.scope_a])
+        with pytest.raises(NotFound):
+            await scopes_b.delete_resource(orgs.api_a)
+    async with db.write() as s:
+        with pytest.raises(NotFound):
+            await ApplicationRepository(s, tenant=orgs.b).delete_with_authorizations(orgs.app_a)
+    async with db.read() as s:
+        scopes = await ApplicationRepository(s, tenant=orgs.a).authorized_scopes(orgs.app_a)
+        assert [x.name for x in scopes] == ["bookings:read"]
+        subscribed = await ScopeRepository(s, tenant=orgs.a).subscribed_application_ids(orgs.api_a)
+        assert list(subscribed) == [orgs.app_a]
