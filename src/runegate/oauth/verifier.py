@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from datetime import UTC
 from datetime import datetime
+from typing import Any
+from typing import NamedTuple
 from typing import Protocol
 
+from sqlalchemy import bindparam
 from sqlalchemy import exists
 from sqlalchemy import select
 
-from runegate.crypto.hashing import keyed_hashes
+from runegate.crypto.hashing import keyed_hash
 from runegate.errors import InvalidToken
 from runegate.http.auth import AccessToken
 from runegate.storage.db import Database
@@ -26,8 +29,53 @@ from runegate.storage.models.token import RevokedJti
 from runegate.tenancy.context import TenantContext
 
 MAX_TOKEN_LENGTH = 8192
+
+_TOKENS = IssuedToken.__table__
+_APPS = Application.__table__
+_REVOKED = RevokedJti.__table__
+
+
+class StoredToken(NamedTuple):
+    """One `issued_token` row as plain values (no ORM instance), in column order."""
+
+    token_hash: str
+    org_id: str
+    kind: str
+    format: str
+    jti: str
+    grant_id: str
+    application_id: str
+    client_id: str
+    secret_generation: int
+    subject: str
+    subject_type: str
+    scope: str
+    audience: str
+    acting_org_id: str | None
+    issued_at: datetime
+    expires_at: datetime
+    revoked: bool
+
+
 # (token row, application state, application secret_generation)
-TokenRow = tuple[IssuedToken, str, int]
+TokenRow = tuple[StoredToken, str, int]
+
+_TOKEN_COLUMNS = tuple(_TOKENS.c[name] for name in StoredToken._fields)
+_BASE = select(*_TOKEN_COLUMNS, _APPS.c.state, _APPS.c.secret_generation).join_from(
+    _TOKENS, _APPS, _APPS.c.id == _TOKENS.c.application_id
+)
+# Built once: a single bound lookup per statement (one cached compiled form each).
+BY_HASH = _BASE.where(_TOKENS.c.token_hash == bindparam("h"), _TOKENS.c.org_id == bindparam("o"))
+BY_JTI = _BASE.where(
+    _TOKENS.c.jti == bindparam("j"),
+    _TOKENS.c.format == "jwt",
+    _TOKENS.c.org_id == bindparam("o"),
+    ~exists().where(_REVOKED.c.jti == bindparam("j")),
+)
+
+
+def _to_row(found: Any) -> TokenRow:
+    return (StoredToken(*found[:17]), found[17], found[18])
 
 
 class JwtReader(Protocol):
@@ -41,7 +89,11 @@ def looks_like_jwt(raw: str) -> bool:
 
 
 class TokenLookup:
-    """Finds the stored row of a token (by keyed hash, or by `jti` for JWTs)."""
+    """Finds the stored row of a token (by keyed hash, or by `jti` for JWTs).
+
+    Core statements on an autocommit connection: no ORM session, no BEGIN/ROLLBACK. The
+    database is asked on every call, so a revocation takes effect at once.
+    """
 
     def __init__(self, db: Database, keys: tuple[bytes, ...], jwt: JwtReader | None) -> None:
         self.db = db
@@ -52,32 +104,32 @@ class TokenLookup:
         """The token row joined with its application's state, or None."""
         if not raw or len(raw) > MAX_TOKEN_LENGTH:
             return None
-        stmt = select(IssuedToken, Application.state, Application.secret_generation).join(
-            Application, Application.id == IssuedToken.application_id
-        )
         if looks_like_jwt(raw):
-            if self.jwt is None:
-                return None
-            try:
-                jti = await self.jwt.read_jti(tenant, raw)
-            except InvalidToken:
-                return None
-            stmt = stmt.where(
-                IssuedToken.jti == jti,
-                IssuedToken.format == "jwt",
-                ~exists().where(RevokedJti.jti == jti),
-            )
-        else:
-            stmt = stmt.where(IssuedToken.token_hash.in_(keyed_hashes(self.keys, raw)))
-        stmt = stmt.where(IssuedToken.org_id == tenant.root_id)
-        async with self.db.read() as session:
-            found = (await session.execute(stmt)).first()
-        return None if found is None else (found[0], found[1], found[2])
+            return await self._find_jwt(tenant, raw)
+        async with self.db.autocommit() as conn:
+            # Newest server key first; older keys only on a miss (key rotation).
+            for key in self.keys:
+                params = {"h": keyed_hash(key, raw), "o": tenant.root_id}
+                found = (await conn.execute(BY_HASH, params)).first()
+                if found is not None:
+                    return _to_row(found)
+        return None
+
+    async def _find_jwt(self, tenant: TenantContext, raw: str) -> TokenRow | None:
+        if self.jwt is None:
+            return None
+        try:
+            jti = await self.jwt.read_jti(tenant, raw)
+        except InvalidToken:
+            return None
+        async with self.db.autocommit() as conn:
+            found = (await conn.execute(BY_JTI, {"j": jti, "o": tenant.root_id})).first()
+        return None if found is None else _to_row(found)
 
 
 def check_row(
     row: TokenRow | None, tenant: TenantContext, kinds: tuple[str, ...] = ("access",)
-) -> IssuedToken:
+) -> StoredToken:
     """The token's row if the token is currently valid in `tenant`, else InvalidToken."""
     if row is None:
         raise InvalidToken()
@@ -104,7 +156,7 @@ def utc_timestamp(value: datetime) -> int:
     return int(value.timestamp())
 
 
-def to_access_token(token: IssuedToken) -> AccessToken:
+def to_access_token(token: StoredToken) -> AccessToken:
     expires = token.expires_at
     if expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -25,6 +26,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 2.0
 POOL_TIMEOUT_S = 5.0
 _WRITE_OPTION = "runegate_write"
+# Single-statement reads on a pooled connection, without BEGIN/ROLLBACK round trips.
+_AUTOCOMMIT_OPTION = "runegate_autocommit"
 # Connections per engine (per worker): pool plus overflow never exceed MAX_CONNECTIONS.
 # SQLAlchemy closes an overflow connection when it is returned to a full pool, so under
 # load a pool smaller than the worker's concurrency opens and closes a connection per
@@ -70,6 +73,7 @@ def create_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
         max_overflow=max(MAX_CONNECTIONS - size, 0),
         pool_timeout=POOL_TIMEOUT_S,
         pool_pre_ping=False,  # a dropped connection is invalidated on its first error
+        skip_autocommit_rollback=True,  # autocommit reads need no ROLLBACK on return
         connect_args={
             "timeout": CONNECT_TIMEOUT_S,
             "server_settings": {"synchronous_commit": "on"},
@@ -93,8 +97,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(_WRITE_OPTION):
+        options = connection.get_execution_options()
+        if options.get(_WRITE_OPTION):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif options.get(_AUTOCOMMIT_OPTION):
+            return  # each statement runs in its own implicit transaction
         else:
             connection.exec_driver_sql("BEGIN")
 
@@ -110,12 +117,29 @@ class Database:
         self._write = async_sessionmaker(
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
+        self._autocommit = self._autocommit_engine()
+
+    def _autocommit_engine(self) -> AsyncEngine:
+        if self.is_sqlite:
+            # The "begin" listener skips BEGIN; SQLite's own isolation level stays untouched.
+            return self.engine.execution_options(**{_AUTOCOMMIT_OPTION: True})
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A read-only unit of work (rolled back at the end)."""
         async with self._read() as session:
             yield session
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection for single-statement Core reads: no BEGIN, no ROLLBACK.
+
+        Each statement sees a consistent snapshot of its own; use `read()` when several
+        statements must see the same one.
+        """
+        async with self._autocommit.connect() as conn:
+            yield conn
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:

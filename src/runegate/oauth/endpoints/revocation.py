@@ -19,6 +19,7 @@ from runegate.errors import InvalidRequest
 from runegate.errors import UnsupportedTokenType
 from runegate.oauth.client_auth import ClientAuthenticator
 from runegate.oauth.request import OAuthRequest
+from runegate.oauth.verifier import StoredToken
 from runegate.oauth.verifier import TokenLookup
 from runegate.storage.db import Database
 from runegate.storage.models.token import IssuedToken
@@ -43,7 +44,7 @@ async def revoke(
     await revoke_token(lookup.db, row[0])
 
 
-async def revoke_token(db: Database, token: IssuedToken) -> None:
+async def revoke_token(db: Database, token: StoredToken) -> None:
     async with db.write() as session:
         stmt = update(IssuedToken).where(IssuedToken.org_id == token.org_id)
         if token.kind == "refresh":
@@ -64,7 +65,7 @@ async def revoke_token(db: Database, token: IssuedToken) -> None:
             await deny_jti(session, db, token)
 
 
-async def deny_jti(session: AsyncSession, db: Database, token: IssuedToken) -> None:
+async def deny_jti(session: AsyncSession, db: Database, token: IssuedToken | StoredToken) -> None:
     values = {"jti": token.jti, "org_id": token.org_id, "expires_at": token.expires_at}
     dialect = sqlite if db.is_sqlite else postgresql
     stmt = dialect.insert(RevokedJti).values(**values).on_conflict_do_nothing()
