@@ -17,8 +17,18 @@ def test_configuration_docs_are_current() -> None:
 def test_every_contract_setting_is_documented() -> None:
     text = configuration_markdown()
     for name in [
-        "DATABASE_URL", "HOST", "PORT", "WORKERS", "PUBLIC_URL", "ROOT_ORG",
-        "ADMIN_USERNAME", "ADMIN_PASSWORD", "BOOTSTRAP_CLIENT_ID",
-        "BOOTSTRAP_CLIENT_SECRET", "ENV", "SECRET_KEY", "REDIS_URL",
+        "DATABASE_URL",
+        "HOST",
+        "PORT",
+        "WORKERS",
+        "PUBLIC_URL",
+        "ROOT_ORG",
+        "ADMIN_USERNAME",
+        "ADMIN_PASSWORD",
+        "BOOTSTRAP_CLIENT_ID",
+        "BOOTSTRAP_CLIENT_SECRET",
+        "ENV",
+        "SECRET_KEY",
+        "REDIS_URL",
     ]:
         assert f"`RUNEGATE_{name}`" in text
