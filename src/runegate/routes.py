@@ -47,3 +47,13 @@ def _scim(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_scim)
+
+
+def _roles(state: AppState) -> APIRouter:
+    """Roles v2 under /t/{org}/scim2/v2/Roles; also attaches the password grant's user store."""
+    from runegate.scim.roles_routes import roles_router
+
+    return roles_router(state)
+
+
+SURFACES.append(_roles)

@@ -6,6 +6,8 @@ format (401 and 403 included) through `http/errors.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from runegate.errors import InvalidInput
 from runegate.http.auth import Access
 from runegate.http.auth import require_scopes
 from runegate.oauth.grants.password import attach_user_store
@@ -36,11 +39,21 @@ from runegate.scim.result import resource_result
 from runegate.scim.routes import query_of
 from runegate.scim.routes import read_json
 from runegate.scim.routes import respond
+from runegate.scim.users import as_scim
 from runegate.scim.users import scim_base
 from runegate.state import AppState
 from runegate.storage.models.role import Role
 from runegate.storage.repositories.roles import RoleRepository
 from runegate.tenancy.context import TenantContext
+
+
+@contextmanager
+def scim_errors() -> Iterator[None]:
+    """Domain input errors leave as SCIM `invalidValue` (RFC 7644 §3.12)."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise as_scim(exc) from exc
 
 
 def _scoped(action: str) -> Any:
@@ -73,10 +86,11 @@ def _collection_routes(router: APIRouter, state: AppState) -> None:
             return respond(await _search(session, access.tenant, query))
 
     async def create(request: Request, access: Access = _scoped("create")) -> Response:
-        data = role_input(await read_json(request))
-        async with db.write() as session:
-            role = await service.create_role(session, access.tenant, data)
-            return respond(await _one(session, access.tenant, role, 201))
+        body = await read_json(request)
+        with scim_errors():
+            async with db.write() as session:
+                role = await service.create_role(session, access.tenant, role_input(body))
+                return respond(await _one(session, access.tenant, role, 201))
 
     router.add_api_route("/Roles", list_all, methods=["GET"])
     router.add_api_route("/Roles", create, methods=["POST"])
@@ -93,20 +107,22 @@ def _item_routes(router: APIRouter, state: AppState) -> None:
 
     async def put(request: Request, rid: str, access: Access = _scoped("update")) -> Response:
         body, tenant = await read_json(request), access.tenant
-        async with db.write() as session:
-            role = await RoleRepository(session, tenant=tenant).get(rid)
-            check_if_match(request.headers.get("if-match"), role.version)
-            role = await service.update_role(session, tenant, rid, role_input(body))
-            return respond(await _one(session, tenant, role, 200))
+        with scim_errors():
+            async with db.write() as session:
+                role = await RoleRepository(session, tenant=tenant).get(rid)
+                check_if_match(request.headers.get("if-match"), role.version)
+                role = await service.update_role(session, tenant, rid, role_input(body))
+                return respond(await _one(session, tenant, role, 200))
 
     async def patch(request: Request, rid: str, access: Access = _scoped("update")) -> Response:
         body, tenant = await read_json(request), access.tenant
-        async with db.write() as session:
-            role = await RoleRepository(session, tenant=tenant).get(rid)
-            check_if_match(request.headers.get("if-match"), role.version)
-            data = apply_patch(input_of(role, await load_links(session, tenant, role)), body)
-            role = await service.update_role(session, tenant, rid, data)
-            return respond(await _one(session, tenant, role, 200))
+        with scim_errors():
+            async with db.write() as session:
+                role = await RoleRepository(session, tenant=tenant).get(rid)
+                check_if_match(request.headers.get("if-match"), role.version)
+                data = apply_patch(input_of(role, await load_links(session, tenant, role)), body)
+                role = await service.update_role(session, tenant, rid, data)
+                return respond(await _one(session, tenant, role, 200))
 
     async def delete(request: Request, rid: str, access: Access = _scoped("delete")) -> Response:
         async with db.write() as session:

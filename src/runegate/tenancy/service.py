@@ -82,6 +82,8 @@ async def provision_org(
     tenant = tenant_for(org, base_url)
     await ensure_system_apis(session, tenant)
     generated = await ensure_admin(session, tenant, admin_username, admin_password)
+    import runegate.roles.provision  # noqa: F401  (registers the roles hook)
+
     for hook in PROVISION_HOOKS:
         await hook(session, tenant)
     await changes.bump(session)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from runegate.oauth.grants.base import Grant
 from runegate.oauth.grants.client_credentials import ClientCredentialsGrant
+from runegate.oauth.grants.password import PasswordGrant
 
 GRANTS: dict[str, Grant] = {
     ClientCredentialsGrant.grant_type: ClientCredentialsGrant(),
+    PasswordGrant.grant_type: PasswordGrant(),
 }

@@ -8,6 +8,10 @@ from runegate.storage.models.application import AuthorizedScope
 from runegate.storage.models.base import Base
 from runegate.storage.models.key import SigningKey
 from runegate.storage.models.organization import Organization
+from runegate.storage.models.role import Role
+from runegate.storage.models.role import RoleGroup
+from runegate.storage.models.role import RoleScope
+from runegate.storage.models.role import RoleUser
 from runegate.storage.models.system import ChangeVersion
 from runegate.storage.models.system import DeploymentCheck
 from runegate.storage.models.token import IssuedToken
@@ -32,6 +36,10 @@ __all__ = [
     "IssuedToken",
     "Organization",
     "RevokedJti",
+    "Role",
+    "RoleGroup",
+    "RoleScope",
+    "RoleUser",
     "SigningKey",
     "UsedAssertion",
     "User",

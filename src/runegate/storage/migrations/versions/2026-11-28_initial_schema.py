@@ -348,6 +348,93 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_authorized_scope_scope_id"), ["scope_id"], unique=False
         )
+    # Roles (Asgardeo Roles v2): audience, scopes, users and groups.
+    op.create_table(
+        "role",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("display_name", sa.String(length=255), nullable=False),
+        sa.Column("display_name_ci", sa.String(length=255), nullable=False),
+        sa.Column("audience_type", sa.String(length=16), nullable=False),
+        sa.Column("audience_value", sa.String(length=36), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_role")),
+        sa.UniqueConstraint(
+            "org_id",
+            "audience_type",
+            "audience_value",
+            "display_name_ci",
+            name=op.f("uq_role_org_id_audience_type_audience_value_display_name_ci"),
+        ),
+    )
+    with op.batch_alter_table("role", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_role_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_role_audience_value"), ["audience_value"], unique=False
+        )
+
+    op.create_table(
+        "role_scope",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("role_id", sa.String(length=36), nullable=False),
+        sa.Column("scope_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["role_id"], ["role.id"], name=op.f("fk_role_scope_role_id_role"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["scope_id"],
+            ["api_scope.id"],
+            name=op.f("fk_role_scope_scope_id_api_scope"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("role_id", "scope_id", name=op.f("pk_role_scope")),
+    )
+    with op.batch_alter_table("role_scope", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_role_scope_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_role_scope_scope_id"), ["scope_id"], unique=False)
+
+    op.create_table(
+        "role_user",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("role_id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["role_id"], ["role.id"], name=op.f("fk_role_user_role_id_role"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_role_user_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("role_id", "user_id", name=op.f("pk_role_user")),
+    )
+    with op.batch_alter_table("role_user", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_role_user_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_role_user_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "role_group",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("role_id", sa.String(length=36), nullable=False),
+        sa.Column("group_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["role_id"], ["role.id"], name=op.f("fk_role_group_role_id_role"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["user_group.id"],
+            name=op.f("fk_role_group_group_id_user_group"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("role_id", "group_id", name=op.f("pk_role_group")),
+    )
+    with op.batch_alter_table("role_group", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_role_group_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_role_group_group_id"), ["group_id"], unique=False)
+
     op.create_table(
         "deployment_check",
         sa.Column("name", sa.String(length=32), nullable=False),
@@ -364,6 +451,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("role_group", "role_user", "role_scope", "role"):
+        op.drop_table(table)
     op.drop_table("deployment_check")
     with op.batch_alter_table("authorized_scope", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_authorized_scope_scope_id"))

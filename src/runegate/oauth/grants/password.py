@@ -1,0 +1,80 @@
+"""The resource owner password credentials grant.
+
+Implements: RFC 6749 §4.3 (confidential clients that list `password` in grantTypes;
+§4.3.2 username and password parameters; no refresh token here). Bad credentials, a
+disabled user or one pending an invitation all answer `invalid_grant` with one generic
+description (the reason goes to `detail`). API-resource scopes are requested ∩
+authorized for the application ∩ granted by the user's roles; OIDC scopes are not
+role-gated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import ClassVar
+from typing import Protocol
+from weakref import WeakKeyDictionary
+
+from runegate.errors import InvalidRequest
+from runegate.errors import ServerError
+from runegate.errors import UnauthorizedClient
+from runegate.oauth.grants.base import GrantContext
+from runegate.oauth.grants.base import token_response
+from runegate.oauth.tokens import TokenIssuer
+from runegate.tenancy.context import TenantContext
+
+# OIDC Core §5.4 (and offline_access, §11): identity scopes, not API permissions.
+OIDC_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access"})
+
+
+class UserStore(Protocol):
+    """What the grant needs from the user directory and the roles (see `roles/store.py`)."""
+
+    async def authenticate(self, tenant: TenantContext, username: str, password: str) -> str:
+        """The user's id, or raise `InvalidGrant` (RFC 6749 §5.2)."""
+        ...
+
+    async def role_scopes(
+        self, tenant: TenantContext, application_id: str, user_id: str
+    ) -> frozenset[str]: ...
+
+
+# The store of each app instance, keyed by its token issuer (attached at mount time).
+_STORES: WeakKeyDictionary[TokenIssuer, UserStore] = WeakKeyDictionary()
+
+
+def attach_user_store(issuer: TokenIssuer, store: UserStore) -> None:
+    _STORES[issuer] = store
+
+
+def user_scopes(
+    requested: tuple[str, ...], authorized: Any, by_roles: frozenset[str]
+) -> tuple[str, ...]:
+    """requested ∩ authorized for the app ∩ granted by roles; OIDC scopes pass."""
+    return tuple(s for s in requested if s in OIDC_SCOPES or (s in authorized and s in by_roles))
+
+
+class PasswordGrant:
+    grant_type: ClassVar[str] = "password"
+    parameters: ClassVar[frozenset[str]] = frozenset({"scope", "username", "password"})
+
+    async def handle(self, ctx: GrantContext) -> dict[str, Any]:
+        record = ctx.client.record
+        if record.public_client or ctx.client.method == "none":
+            # Only confidential clients may use this grant here (RFC 6749 §4.3.2, §10.7).
+            raise UnauthorizedClient("Public clients cannot use the password grant.")
+        username = ctx.request.params.get("username")
+        password = ctx.request.params.get("password")
+        if not username or not password:
+            raise InvalidRequest("The username and password parameters are required.")
+        store = _STORES.get(ctx.issuer)
+        if store is None:
+            raise ServerError("The password grant is not available.")
+        tenant = ctx.request.tenant
+        user_id = await store.authenticate(tenant, username, password)
+        by_roles = await store.role_scopes(tenant, record.application_id, user_id)
+        granted = user_scopes(ctx.requested_scopes, record.scopes, by_roles)
+        issued = await ctx.issuer.issue(
+            tenant, record, granted, subject=user_id, subject_type="user"
+        )
+        return token_response(issued)

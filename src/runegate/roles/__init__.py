@@ -1,0 +1,1 @@
+"""Roles v2: roles, the audience rule and the scopes a user's roles grant."""

@@ -1,0 +1,76 @@
+"""The API scopes a user's roles grant for one application (the audience rule).
+
+Asgardeo's rule: an application whose `associatedRoles.allowedAudience` is APPLICATION
+counts the roles whose audience is that application; with ORGANIZATION (the default) it
+counts the organization-audience roles it lists in `associatedRoles.roles`. Roles count
+when held directly or through a group. Every user holds the organization's `everyone`
+role, whatever the application. One query; nothing cached, so a role or membership
+change takes effect for the next token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import and_
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from runegate.roles.service import APPLICATION
+from runegate.roles.service import ORGANIZATION
+from runegate.storage.models.api_resource import ApiScope
+from runegate.storage.models.application import Application
+from runegate.storage.models.role import Role
+from runegate.storage.models.role import RoleGroup
+from runegate.storage.models.role import RoleScope
+from runegate.storage.models.role import RoleUser
+from runegate.storage.models.user import GroupMember
+
+EVERYONE = "everyone"
+
+
+def _audience(org_id: str, app: Application) -> ColumnElement[bool]:
+    associated: dict[str, Any] = (app.settings or {}).get("associatedRoles") or {}
+    if str(associated.get("allowedAudience") or ORGANIZATION).upper() == "APPLICATION":
+        return and_(Role.audience_type == APPLICATION, Role.audience_value == app.id)
+    listed = [str(r.get("id")) for r in associated.get("roles") or () if isinstance(r, dict)]
+    return and_(
+        Role.audience_type == ORGANIZATION, Role.audience_value == org_id, Role.id.in_(listed)
+    )
+
+
+def _held(org_id: str, user_id: str) -> Any:
+    direct = select(RoleUser.role_id).where(RoleUser.org_id == org_id, RoleUser.user_id == user_id)
+    through_groups = (
+        select(RoleGroup.role_id)
+        .join(GroupMember, GroupMember.group_id == RoleGroup.group_id)
+        .where(RoleGroup.org_id == org_id, GroupMember.user_id == user_id)
+    )
+    return union(direct, through_groups).subquery()
+
+
+async def role_scopes(
+    session: AsyncSession, org_id: str, application_id: str, user_id: str
+) -> frozenset[str]:
+    app = await session.get(Application, application_id)
+    if app is None or app.org_id != org_id:
+        return frozenset()
+    held = _held(org_id, user_id)
+    everyone = and_(
+        Role.audience_type == ORGANIZATION,
+        Role.audience_value == org_id,
+        Role.display_name_ci == EVERYONE,
+    )
+    stmt = (
+        select(ApiScope.name)
+        .join(RoleScope, RoleScope.scope_id == ApiScope.id)
+        .join(Role, Role.id == RoleScope.role_id)
+        .where(
+            Role.org_id == org_id,
+            or_(everyone, and_(Role.id.in_(select(held.c.role_id)), _audience(org_id, app))),
+        )
+    )
+    return frozenset((await session.scalars(stmt)).all())

@@ -1,0 +1,48 @@
+"""The password grant's user store: credentials and the scopes of the user's roles."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+
+from runegate.crypto.hashing import hash_password
+from runegate.errors import InvalidGrant
+from runegate.identity.passwords import verify_password_async
+from runegate.identity.users import PENDING_INVITATION
+from runegate.roles.resolve import role_scopes
+from runegate.storage.db import Database
+from runegate.storage.repositories.users import UserRepository
+from runegate.tenancy.context import TenantContext
+
+# RFC 6749 §5.2 / STYLE §5: one generic description; the reason goes to `detail`.
+BAD_CREDENTIALS = "The user credentials are invalid."
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so both cases cost the same."""
+    return hash_password("runegate-no-such-user")
+
+
+class RoleUserStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def authenticate(self, tenant: TenantContext, username: str, password: str) -> str:
+        async with self.db.read() as session:
+            user = await UserRepository(session, tenant=tenant).find_by_username(username)
+        stored = user.password_hash if user is not None else None
+        # argon2id hashing and verification run in worker threads (identity/passwords.py).
+        reference = stored or await asyncio.to_thread(_dummy_hash)
+        valid = await verify_password_async(reference, password)
+        if user is None or not stored or not valid:
+            raise InvalidGrant(BAD_CREDENTIALS, detail="unknown user or wrong password")
+        if not user.active or user.attributes.get(PENDING_INVITATION):
+            raise InvalidGrant(BAD_CREDENTIALS, detail="user disabled or pending invitation")
+        return user.id
+
+    async def role_scopes(
+        self, tenant: TenantContext, application_id: str, user_id: str
+    ) -> frozenset[str]:
+        async with self.db.read() as session:
+            return await role_scopes(session, tenant.org_id, application_id, user_id)
