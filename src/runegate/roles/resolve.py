@@ -32,10 +32,10 @@ from runegate.storage.models.user import GroupMember
 EVERYONE = "everyone"
 
 
-def _audience(org_id: str, app: Application) -> ColumnElement[bool]:
-    associated: dict[str, Any] = (app.settings or {}).get("associatedRoles") or {}
+def _audience(org_id: str, app_id: str, settings: dict[str, Any]) -> ColumnElement[bool]:
+    associated: dict[str, Any] = settings.get("associatedRoles") or {}
     if str(associated.get("allowedAudience") or ORGANIZATION).upper() == "APPLICATION":
-        return and_(Role.audience_type == APPLICATION, Role.audience_value == app.id)
+        return and_(Role.audience_type == APPLICATION, Role.audience_value == app_id)
     listed = [str(r.get("id")) for r in associated.get("roles") or () if isinstance(r, dict)]
     return and_(
         Role.audience_type == ORGANIZATION, Role.audience_value == org_id, Role.id.in_(listed)
@@ -55,10 +55,17 @@ def _held(org_id: str, user_id: str) -> Any:
 async def role_scopes(
     session: AsyncSession, org_id: str, application_id: str, user_id: str
 ) -> frozenset[str]:
-    app = await session.get(Application, application_id)
-    if app is None or app.org_id != org_id:
+    settings = await session.scalar(
+        select(Application.settings).where(
+            Application.org_id == org_id, Application.id == application_id
+        )
+    )
+    if settings is None:
         return frozenset()
     held = _held(org_id, user_id)
+    counting = and_(
+        Role.id.in_(select(held.c.role_id)), _audience(org_id, application_id, settings)
+    )
     everyone = and_(
         Role.audience_type == ORGANIZATION,
         Role.audience_value == org_id,
@@ -70,7 +77,7 @@ async def role_scopes(
         .join(Role, Role.id == RoleScope.role_id)
         .where(
             Role.org_id == org_id,
-            or_(everyone, and_(Role.id.in_(select(held.c.role_id)), _audience(org_id, app))),
+            or_(everyone, counting),
         )
     )
     return frozenset((await session.scalars(stmt)).all())
