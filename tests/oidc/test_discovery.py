@@ -19,7 +19,7 @@ async def test_discovery_document(client: httpx.AsyncClient) -> None:
     assert doc["jwks_uri"] == f"{BASE}/oauth2/jwks"
     assert doc["introspection_endpoint"] == f"{BASE}/oauth2/introspect"
     assert doc["revocation_endpoint"] == f"{BASE}/oauth2/revoke"
-    assert doc["grant_types_supported"] == ["client_credentials"]
+    assert doc["grant_types_supported"] == ["client_credentials", "password"]
     assert "private_key_jwt" in doc["token_endpoint_auth_methods_supported"]
     assert set(doc["token_endpoint_auth_signing_alg_values_supported"]) == {
         "RS256",
