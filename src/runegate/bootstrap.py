@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.config import Settings
 from runegate.crypto.hashing import keyed_hash
-from runegate.management.applications.defaults import default_oidc
+from runegate.oauth.app_defaults import default_oidc
 from runegate.secret_check import verify_secret_key
 from runegate.storage import changes
 from runegate.storage.db import Database

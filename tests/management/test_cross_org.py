@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from runegate.crypto.hashing import keyed_hash
-from runegate.management.applications.defaults import default_oidc
+from runegate.oauth.app_defaults import default_oidc
 from runegate.state import AppState
 from runegate.storage.models.application import Application
 from runegate.storage.repositories.api_resources import ScopeRepository

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from runegate.crypto.hashing import keyed_hash
-from runegate.management.applications.defaults import default_oidc
+from runegate.oauth.app_defaults import default_oidc
 from runegate.oauth.service import server_of
 from runegate.state import AppState
 from runegate.storage import changes

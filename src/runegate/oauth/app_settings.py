@@ -1,7 +1,7 @@
 """Service-layer setters for an application's access-token settings.
 
 The settings live in the application's stored OIDC configuration in Asgardeo's layout
-(`oidc["accessToken"]`, see management/applications/defaults.py): `type` ("Default" =
+(`oidc["accessToken"]`, see oauth/app_defaults.py): `type` ("Default" =
 opaque, or "JWT"), `applicationAccessTokenExpiryInSeconds`,
 `userAccessTokenExpiryInSeconds`, plus Runegate's `signingAlgorithm` (RS256, PS256,
 ES256) for JWT access tokens. The change counter is bumped, so every worker drops its

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from runegate.cache import Cache
 from runegate.cache import CacheRegistry
-from runegate.management.applications.defaults import DEFAULT_ACCESS_TOKEN_LIFETIME
+from runegate.oauth.app_defaults import DEFAULT_ACCESS_TOKEN_LIFETIME
 from runegate.storage.db import Database
 from runegate.storage.models.api_resource import ApiResource
 from runegate.storage.models.api_resource import ApiScope

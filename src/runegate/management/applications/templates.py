@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from runegate.management.applications.defaults import default_oidc
+from runegate.oauth.app_defaults import default_oidc
 
 STANDARD_OIDC = "b9c5e11e-fc78-484b-9bec-015d247561b8"
 SPA = "6a90e4b0-fbff-42d7-bfde-1efd98f07cd7"

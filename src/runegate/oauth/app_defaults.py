@@ -1,4 +1,5 @@
-"""Default OIDC inbound settings for new applications (Asgardeo's defaults)."""
+"""Default OIDC inbound settings for new applications (Asgardeo's defaults), shared by
+the token service, the management APIs and bootstrap."""
 
 from __future__ import annotations
 
