@@ -50,7 +50,7 @@ SURFACES.append(_scim)
 
 
 def _roles(state: AppState) -> APIRouter:
-    """Roles v2 under /t/{org}/scim2/v2/Roles; also attaches the password grant's user store."""
+    """Roles v2 under /t/{org}/scim2/v2/Roles."""
     from runegate.scim.roles_routes import roles_router
 
     return roles_router(state)

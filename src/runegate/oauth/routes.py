@@ -58,7 +58,7 @@ def oauth_router(state: AppState) -> APIRouter:
 
     async def token_endpoint(request: Request) -> Response:
         req = await read_request(request)
-        return json_response(await token(req, server.authenticator, server.issuer))
+        return json_response(await token(req, server.authenticator, server.grants))
 
     async def introspection_endpoint(request: Request) -> Response:
         req = await read_request(request)

@@ -10,6 +10,7 @@ from runegate.crypto.jwks import JwksFetcher
 from runegate.oauth.assertions import AssertionVerifier
 from runegate.oauth.client_auth import ClientAuthenticator
 from runegate.oauth.clients import ClientStore
+from runegate.oauth.grants.base import GrantServices
 from runegate.oauth.housekeeping import BackgroundPurge
 from runegate.oauth.key_store import KeyStore
 from runegate.oauth.signing_keys import configure_secrets
@@ -17,6 +18,7 @@ from runegate.oauth.tokens import TokenIssuer
 from runegate.oauth.verifier import AccessTokenVerifier
 from runegate.oauth.verifier import TokenLookup
 from runegate.oauth.writer import TokenWriter
+from runegate.roles.store import RoleUserStore
 
 if TYPE_CHECKING:
     from runegate.state import AppState
@@ -37,6 +39,8 @@ class OAuthServer:
         self.lookup = TokenLookup(state.db, secrets, self.keys)
         self.verifier = AccessTokenVerifier(self.lookup)
         self.purge = BackgroundPurge(state.db)
+        # What grants reach through their GrantContext (grants/base.py).
+        self.grants = GrantServices(self.issuer, RoleUserStore(state.db), state.db)
 
 
 def install(state: AppState) -> OAuthServer:

@@ -19,14 +19,11 @@ from starlette.responses import Response
 from runegate.errors import InvalidInput
 from runegate.http.auth import Access
 from runegate.http.auth import require_scopes
-from runegate.oauth.grants.password import attach_user_store
-from runegate.oauth.service import server_of
 from runegate.roles import service
 from runegate.roles.listing import compile_role_filter
 from runegate.roles.listing import load_links
 from runegate.roles.listing import render_roles
 from runegate.roles.patch import apply_patch
-from runegate.roles.store import RoleUserStore
 from runegate.roles.wire import input_of
 from runegate.roles.wire import role_dict
 from runegate.roles.wire import role_input
@@ -138,8 +135,6 @@ def _item_routes(router: APIRouter, state: AppState) -> None:
 
 
 def roles_router(state: AppState) -> APIRouter:
-    """Mounted after the token service: also gives the password grant its user store."""
-    attach_user_store(server_of(state).issuer, RoleUserStore(state.db))
     router = APIRouter(prefix="/t/{org}/scim2/v2", include_in_schema=False)
     _collection_routes(router, state)
     _item_routes(router, state)

@@ -16,10 +16,10 @@ from runegate.oauth.client_auth import ClientAuthenticator
 from runegate.oauth.grants import GRANTS
 from runegate.oauth.grants.base import Grant
 from runegate.oauth.grants.base import GrantContext
+from runegate.oauth.grants.base import GrantServices
 from runegate.oauth.request import OAuthRequest
 from runegate.oauth.request import printable
 from runegate.oauth.scopes import parse_scope
-from runegate.oauth.tokens import TokenIssuer
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -40,10 +40,10 @@ def check_grant_allowed(client: AuthenticatedClient, grant: Grant) -> None:
 
 
 async def token(
-    req: OAuthRequest, authenticator: ClientAuthenticator, issuer: TokenIssuer
+    req: OAuthRequest, authenticator: ClientAuthenticator, services: GrantServices
 ) -> dict[str, Any]:
     grant = select_grant(req)
     client = await authenticator.authenticate(req)
     check_grant_allowed(client, grant)
     scopes = parse_scope(req.params.get("scope"))
-    return await grant.handle(GrantContext(req, client, scopes, issuer))
+    return await grant.handle(GrantContext(req, client, scopes, services))

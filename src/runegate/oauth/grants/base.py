@@ -1,4 +1,9 @@
-"""What every grant gets and returns (STYLE §4: a class per grant, an explicit registry)."""
+"""What every grant gets and returns (STYLE §4: a class per grant, an explicit registry).
+
+A grant reaches everything it needs through its `GrantContext`: the request, the
+authenticated client, the requested scopes, and the app's `GrantServices` (token issuer,
+user store, database), built once per app instance by `oauth/service.py`. No globals.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,29 @@ from runegate.oauth.client_auth import AuthenticatedClient
 from runegate.oauth.request import OAuthRequest
 from runegate.oauth.tokens import IssuedAccessToken
 from runegate.oauth.tokens import TokenIssuer
+from runegate.storage.db import Database
+from runegate.tenancy.context import TenantContext
+
+
+class UserStore(Protocol):
+    """What grants need from the user directory and the roles (see `roles/store.py`)."""
+
+    async def authenticate(self, tenant: TenantContext, username: str, password: str) -> str:
+        """The user's id, or raise `InvalidGrant` (RFC 6749 §5.2)."""
+        ...
+
+    async def role_scopes(
+        self, tenant: TenantContext, application_id: str, user_id: str
+    ) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GrantServices:
+    """The app instance's services a grant may use (one object per app)."""
+
+    issuer: TokenIssuer
+    users: UserStore
+    db: Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +46,19 @@ class GrantContext:
     request: OAuthRequest
     client: AuthenticatedClient
     requested_scopes: tuple[str, ...]
-    issuer: TokenIssuer
+    services: GrantServices
+
+    @property
+    def issuer(self) -> TokenIssuer:
+        return self.services.issuer
+
+    @property
+    def users(self) -> UserStore:
+        return self.services.users
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
 
 
 class Grant(Protocol):

@@ -12,39 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 from typing import ClassVar
-from typing import Protocol
-from weakref import WeakKeyDictionary
 
 from runegate.errors import InvalidRequest
-from runegate.errors import ServerError
 from runegate.errors import UnauthorizedClient
 from runegate.oauth.grants.base import GrantContext
 from runegate.oauth.grants.base import token_response
-from runegate.oauth.tokens import TokenIssuer
-from runegate.tenancy.context import TenantContext
 
 # OIDC Core §5.4 (and offline_access, §11): identity scopes, not API permissions.
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access"})
-
-
-class UserStore(Protocol):
-    """What the grant needs from the user directory and the roles (see `roles/store.py`)."""
-
-    async def authenticate(self, tenant: TenantContext, username: str, password: str) -> str:
-        """The user's id, or raise `InvalidGrant` (RFC 6749 §5.2)."""
-        ...
-
-    async def role_scopes(
-        self, tenant: TenantContext, application_id: str, user_id: str
-    ) -> frozenset[str]: ...
-
-
-# The store of each app instance, keyed by its token issuer (attached at mount time).
-_STORES: WeakKeyDictionary[TokenIssuer, UserStore] = WeakKeyDictionary()
-
-
-def attach_user_store(issuer: TokenIssuer, store: UserStore) -> None:
-    _STORES[issuer] = store
 
 
 def user_scopes(
@@ -67,9 +42,7 @@ class PasswordGrant:
         password = ctx.request.params.get("password")
         if not username or not password:
             raise InvalidRequest("The username and password parameters are required.")
-        store = _STORES.get(ctx.issuer)
-        if store is None:
-            raise ServerError("The password grant is not available.")
+        store = ctx.users
         tenant = ctx.request.tenant
         user_id = await store.authenticate(tenant, username, password)
         by_roles = await store.role_scopes(tenant, record.application_id, user_id)
