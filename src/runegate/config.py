@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port the HTTP server binds to.")
     workers: int = Field(1, ge=1, le=64, description="Number of server worker processes.")
+    shutdown_grace_seconds: int = Field(
+        15,
+        ge=0,
+        le=3600,
+        description="On SIGTERM, stop accepting connections and let in-flight requests "
+        "finish for at most this many seconds, then exit. Keep it below the orchestrator's "
+        "kill timeout.",
+    )
     public_url: str | None = Field(
         None,
         description="External base URL (default `http://{host}:{port}`). Issuers and "

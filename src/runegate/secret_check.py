@@ -18,11 +18,13 @@ from runegate.storage.models.system import DeploymentCheck
 
 CHECK_NAME = "secret-key"
 CHECK_LABEL = "runegate deployment secret check v1"
+SECRET_CHECK_LOCK = 0x52554E53  # "RUNS"
 
 
 async def verify_secret_key(db: Database, keys: tuple[bytes, ...]) -> None:
     newest = keyed_hash(keys[0], CHECK_LABEL)
     async with db.write() as session:
+        await db.lock(session, SECRET_CHECK_LOCK)  # nodes starting at once insert it once
         row = await session.scalar(
             select(DeploymentCheck).where(DeploymentCheck.name == CHECK_NAME)
         )

@@ -26,10 +26,9 @@ def free_port(start: int, end: int) -> int:
     raise RuntimeError("no free port")
 
 
-@contextmanager
-def live_server(
-    database_url: str, cwd: Path, *, port: int, workers: int = 1, **env_overrides: str
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def server_env(
+    database_url: str, *, port: int, workers: int = 1, **overrides: str
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUNEGATE_")}
     env.update(
         {
@@ -40,36 +39,69 @@ def live_server(
             "RUNEGATE_ADMIN_PASSWORD": "admin-password-for-tests",
             "RUNEGATE_BOOTSTRAP_CLIENT_ID": BOOT_CLIENT_ID,
             "RUNEGATE_BOOTSTRAP_CLIENT_SECRET": BOOT_CLIENT_SECRET,
-            **env_overrides,
+            **overrides,
         }
     )
-    log = (cwd / f"server-{port}.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runegate", "serve", "--setup"],
-        env=env,
-        cwd=cwd,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    return env
+
+
+def spawn_server(
+    database_url: str,
+    cwd: Path,
+    *,
+    port: int,
+    workers: int = 1,
+    setup: bool = True,
+    **env_overrides: str,
+) -> subprocess.Popen[bytes]:
+    """Start `runegate serve [--setup]`; its output goes to `cwd/server-<port>.log`."""
+    env = server_env(database_url, port=port, workers=workers, **env_overrides)
+    with (cwd / f"server-{port}.log").open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "runegate", "serve", *(["--setup"] if setup else [])],
+            env=env,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], cwd: Path, port: int) -> str:
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((cwd / f"server-{port}.log").read_text())
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not become healthy")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def live_server(
+    database_url: str,
+    cwd: Path,
+    *,
+    port: int,
+    workers: int = 1,
+    setup: bool = True,
+    **env_overrides: str,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    proc = spawn_server(database_url, cwd, port=port, workers=workers, setup=setup, **env_overrides)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError((cwd / f"server-{port}.log").read_text())
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not become healthy")
-        yield base, proc
+        yield wait_healthy(proc, cwd, port), proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        log.close()
+        stop_server(proc)

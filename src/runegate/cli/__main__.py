@@ -88,6 +88,7 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         log_config=None,
         access_log=False,
         proxy_headers=False,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from runegate.storage.db import create_engine
 from runegate.storage.models import Base
 
+MIGRATION_LOCK = 0x52554E4D  # "RUNM"
 config = context.config
 target_metadata = Base.metadata
 
@@ -22,6 +24,10 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Several nodes may migrate at once: one holds the lock, the others wait and
+            # then find the schema at head (SQLite: BEGIN IMMEDIATE serializes them).
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         context.run_migrations()
 
 
@@ -30,7 +36,7 @@ async def _run_async() -> None:
     assert url, "runegate.database_url is not set"
     engine = create_engine(url, pool_size=1)
     try:
-        async with engine.connect() as connection:
+        async with engine.execution_options(runegate_write=True).connect() as connection:
             await connection.run_sync(_run)
             await connection.commit()
     finally:
