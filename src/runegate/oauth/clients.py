@@ -18,6 +18,8 @@ from sqlalchemy import select
 from runegate.cache import Cache
 from runegate.cache import CacheRegistry
 from runegate.oauth.app_defaults import DEFAULT_ACCESS_TOKEN_LIFETIME
+from runegate.oauth.app_defaults import DEFAULT_ID_TOKEN_LIFETIME
+from runegate.oidc.claims import requested_claims
 from runegate.storage.db import Database
 from runegate.storage.models.api_resource import ApiResource
 from runegate.storage.models.api_resource import ApiScope
@@ -49,6 +51,12 @@ class ClientRecord:
     scopes: Mapping[str, str] = field(default_factory=dict)
     certificate: Mapping[str, Any] | None = None  # {"type": "JWKS"|"PEM", "value": ...}
     assertion_alg: str | None = None  # clientAuthentication.tokenEndpointAuthSigningAlg
+    # OIDC: idToken.expiryInSeconds / audience / idTokenSignedResponseAlg, and the OIDC
+    # claims of claimConfiguration.requestedClaims (oidc/claims.py).
+    id_token_lifetime: int = DEFAULT_ID_TOKEN_LIFETIME
+    id_token_audience: tuple[str, ...] = ()
+    id_token_alg: str = "RS256"
+    requested_claims: frozenset[str] = frozenset()
 
     @property
     def active(self) -> bool:
@@ -63,6 +71,7 @@ def build_record(app: Application, scopes: Mapping[str, str]) -> ClientRecord:
     oidc: dict[str, Any] = app.oidc or {}
     access: dict[str, Any] = oidc.get("accessToken") or {}
     auth: dict[str, Any] = oidc.get("clientAuthentication") or {}
+    id_token: dict[str, Any] = oidc.get("idToken") or {}
     advanced: dict[str, Any] = (app.settings or {}).get("advancedConfigurations") or {}
     token_type = str(access.get("type") or "Default")
     return ClientRecord(
@@ -87,6 +96,10 @@ def build_record(app: Application, scopes: Mapping[str, str]) -> ClientRecord:
         scopes=dict(scopes),
         certificate=advanced.get("certificate") or None,
         assertion_alg=auth.get("tokenEndpointAuthSigningAlg") or None,
+        id_token_lifetime=_int(id_token.get("expiryInSeconds"), DEFAULT_ID_TOKEN_LIFETIME),
+        id_token_audience=tuple(str(a) for a in id_token.get("audience") or () if a),
+        id_token_alg=str(id_token.get("idTokenSignedResponseAlg") or "RS256"),
+        requested_claims=requested_claims(app.settings),
     )
 
 

@@ -78,9 +78,12 @@ class KeyStore:
             raise KeyDecryptionError("no usable signing key")
         return found
 
-    async def sign(self, tenant: TenantContext, alg: str, claims: dict[str, Any]) -> str:
+    async def sign(
+        self, tenant: TenantContext, alg: str, claims: dict[str, Any], typ: str = ACCESS_TOKEN_TYPE
+    ) -> str:
+        """Sign with the organization's active key for `alg` (its `kid` is in the JWKS)."""
         kid, key = await self.signing_key(tenant.root_id, alg)
-        return jwt.sign(claims, key, alg=alg, kid=kid, typ=ACCESS_TOKEN_TYPE)
+        return jwt.sign(claims, key, alg=alg, kid=kid, typ=typ)
 
     async def read_jti(self, tenant: TenantContext, raw: str) -> str:
         """RFC 9068 §4: check `typ`, signature, `iss` and times; return the `jti`."""

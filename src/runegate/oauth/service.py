@@ -18,6 +18,7 @@ from runegate.oauth.tokens import TokenIssuer
 from runegate.oauth.verifier import AccessTokenVerifier
 from runegate.oauth.verifier import TokenLookup
 from runegate.oauth.writer import TokenWriter
+from runegate.oidc.id_token import IdTokens
 from runegate.roles.store import RoleUserStore
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ class OAuthServer:
         self.verifier = AccessTokenVerifier(self.lookup)
         self.purge = BackgroundPurge(state.db)
         # What grants reach through their GrantContext (grants/base.py).
-        self.grants = GrantServices(self.issuer, RoleUserStore(state.db), state.db)
+        self.id_tokens = IdTokens(state.db, self.keys)
+        self.grants = GrantServices(self.issuer, RoleUserStore(state.db), state.db, self.id_tokens)
 
 
 def install(state: AppState) -> OAuthServer:

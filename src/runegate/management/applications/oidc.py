@@ -11,6 +11,7 @@ from typing import get_args
 
 from pydantic import BaseModel
 
+from runegate.crypto.jwt import SUPPORTED_ALGORITHMS
 from runegate.management.applications import errors as app_errors
 from runegate.management.applications.callback_urls import CallbackError
 from runegate.management.applications.callback_urls import check_callback_urls
@@ -39,7 +40,7 @@ REDIRECT_GRANTS = frozenset({"authorization_code", "implicit"})
 CONFIDENTIAL_ONLY_GRANTS = frozenset({"client_credentials", "password"})
 ACCESS_TOKEN_TYPES = frozenset({"Default", "JWT"})
 AUTH_METHODS = frozenset({"client_secret_basic", "client_secret_post", "private_key_jwt"})
-ID_TOKEN_ALGS = frozenset({"RS256"})
+ID_TOKEN_ALGS = frozenset(SUPPORTED_ALGORITHMS)
 MAX_LIFETIME = 10 * 365 * 24 * 3600
 # Settings of features Runegate does not implement: accepted only at these values.
 UNSUPPORTED_DEFAULTS: tuple[tuple[str, Any], ...] = (
@@ -142,7 +143,9 @@ def check_tokens(config: OidcConfig) -> None:
         if not 1 <= seconds <= MAX_LIFETIME:
             raise _invalid(field, f"must be between 1 and {MAX_LIFETIME} seconds")
     if config.idToken.idTokenSignedResponseAlg not in ID_TOKEN_ALGS:
-        raise _invalid("idToken.idTokenSignedResponseAlg", "only RS256 is supported")
+        raise _invalid(
+            "idToken.idTokenSignedResponseAlg", f"use one of {', '.join(SUPPORTED_ALGORITHMS)}"
+        )
     if any(not a.strip() for a in config.idToken.audience):
         raise _invalid("idToken.audience", "values must not be empty")
 

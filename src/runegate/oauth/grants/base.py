@@ -2,7 +2,7 @@
 
 A grant reaches everything it needs through its `GrantContext`: the request, the
 authenticated client, the requested scopes, and the app's `GrantServices` (token issuer,
-user store, database), built once per app instance by `oauth/service.py`. No globals.
+user store, database, ID tokens), built once per app instance by `oauth/service.py`. No globals.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from runegate.oauth.client_auth import AuthenticatedClient
 from runegate.oauth.request import OAuthRequest
 from runegate.oauth.tokens import IssuedAccessToken
 from runegate.oauth.tokens import TokenIssuer
+from runegate.oidc.id_token import IdTokens
 from runegate.storage.db import Database
 from runegate.tenancy.context import TenantContext
 
@@ -39,6 +40,7 @@ class GrantServices:
     issuer: TokenIssuer
     users: UserStore
     db: Database
+    id_tokens: IdTokens  # OIDC ID tokens and user claims (oidc/id_token.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,10 @@ class GrantContext:
     @property
     def db(self) -> Database:
         return self.services.db
+
+    @property
+    def id_tokens(self) -> IdTokens:
+        return self.services.id_tokens
 
 
 class Grant(Protocol):

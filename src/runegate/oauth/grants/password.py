@@ -5,7 +5,7 @@ Implements: RFC 6749 §4.3 (confidential clients that list `password` in grantTy
 disabled user or one pending an invitation all answer `invalid_grant` with one generic
 description (the reason goes to `detail`). API-resource scopes are requested ∩
 authorized for the application ∩ granted by the user's roles; OIDC scopes are not
-role-gated.
+role-gated. With `openid` granted the answer carries an ID token (oidc/id_token.py).
 """
 
 from __future__ import annotations
@@ -50,4 +50,14 @@ class PasswordGrant:
         issued = await ctx.issuer.issue(
             tenant, record, granted, subject=user_id, subject_type="user"
         )
-        return token_response(issued)
+        body = token_response(issued)
+        if "openid" in granted:  # OIDC Core §3.1.3.3, as Asgardeo answers this grant
+            body["id_token"] = await ctx.id_tokens.issue(
+                tenant,
+                record,
+                user_id=user_id,
+                scopes=granted,
+                access_token=issued.access_token,
+                amr=["pwd"],
+            )
+        return body
