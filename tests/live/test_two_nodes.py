@@ -17,6 +17,8 @@ from tests.oauth.test_live_server import cli
 
 BOOT = (BOOT_CLIENT_ID, BOOT_CLIENT_SECRET)
 APPS = "/t/default/api/server/v1/applications"
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+PASSWORD = "Two-Nodes-Passw0rd"
 PROPAGATION_BOUND = 1.5  # design: 0.2 s polling; bound leaves room for a loaded machine
 
 
@@ -49,11 +51,56 @@ def eventually(check: Callable[[], bool]) -> float:
 def admin_headers(base: str) -> dict[str, str]:
     scopes = (
         "internal_application_mgt_view internal_application_mgt_create "
-        "internal_application_mgt_update internal_api_resource_create"
+        "internal_application_mgt_update internal_api_resource_create "
+        "internal_user_mgt_create internal_user_mgt_update"
     )
     response = token(base, BOOT, scopes)
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def disable_user_on_a_seen_by_b(node_a: str, node_b: str, admin: dict[str, str]) -> None:
+    app = httpx.post(
+        f"{node_a}{APPS}",
+        json={
+            "name": "two-nodes-users",
+            "inboundProtocolConfiguration": {"oidc": {"grantTypes": ["password"]}},
+        },
+        headers=admin,
+        timeout=10,
+    ).json()
+    user = httpx.post(
+        f"{node_a}/t/default/scim2/Users",
+        json={"schemas": [SCIM_USER], "userName": "walker", "password": PASSWORD},
+        headers=admin,
+        timeout=10,
+    )
+    assert user.status_code == 201, user.text
+
+    def password_grant(base: str) -> httpx.Response:
+        return httpx.post(
+            f"{base}/t/default/oauth2/token",
+            data={"grant_type": "password", "username": "walker", "password": PASSWORD},
+            auth=(app["clientId"], app["clientSecret"]),
+            timeout=10,
+        )
+
+    issued = password_grant(node_a)
+    assert issued.status_code == 200, issued.text
+    user_token = issued.json()["access_token"]
+    assert introspect(node_b, user_token)
+    disabled = httpx.patch(
+        f"{node_a}/t/default/scim2/Users/{user.json()['id']}",
+        json={
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "active", "value": False}],
+        },
+        headers=admin,
+        timeout=10,
+    )
+    assert disabled.status_code == 200, disabled.text
+    eventually(lambda: not introspect(node_b, user_token))
+    assert password_grant(node_b).status_code == 400
 
 
 def test_two_nodes_share_tokens_and_changes(database_url: str, tmp_path: Path) -> None:
@@ -127,6 +174,9 @@ def test_two_nodes_share_tokens_and_changes(database_url: str, tmp_path: Path) -
             eventually(lambda: token(node_b, creds).status_code == 401)
             assert token(node_b, new_creds).status_code == 200
             assert not introspect(node_b, old_token)
+
+            # A user disabled on A (SCIM PATCH active=false): B stops honouring their token.
+            disable_user_on_a_seen_by_b(node_a, node_b, admin)
 
             # A key rotated by the CLI (a third process) is published by both nodes.
             kids_before = {
