@@ -43,9 +43,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         await verify_secret_key(state.db, settings.secret_keys)
         await state.caches.refresh(state.db)
         state.caches.start(state.db)
+        if settings.redis_url:
+            from runegate.redis_link import RedisLink
+
+            state.redis = RedisLink(settings.redis_url, state.caches)
+            state.redis.start()  # connects in the background: Redis is never required
         try:
             yield
         finally:
+            if state.redis is not None:
+                await state.redis.stop()
+                state.redis = None
             await state.caches.stop()
             if db is None:
                 await state.db.dispose()

@@ -3,7 +3,9 @@
 Cached: organizations, client records, authorizations, keys. A write that changes them
 bumps the change counter in its transaction and clears the local caches at once; every
 other worker polls the counter (`poll_interval`, default 0.2 s) and clears its caches
-when the counter moves, so a change is seen everywhere within one second.
+when the counter moves, so a change is seen everywhere within one second. With Redis
+configured (`runegate.redis_link`), the committing worker also publishes the change and
+every subscribed worker drops its caches at once; the counter stays the fallback.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from collections.abc import Hashable
 from typing import Any
 from typing import Generic
@@ -50,13 +53,23 @@ class CacheRegistry:
         self._caches: list[Cache[Any]] = []
         self.version = -1
         self._task: asyncio.Task[None] | None = None
+        # Set by runegate.redis_link when RUNEGATE_REDIS_URL is configured.
+        self.on_change: Callable[[], None] | None = None
 
     def register(self, cache: Cache[Any]) -> None:
         self._caches.append(cache)
 
     def invalidate(self) -> None:
+        """Drop this worker's caches."""
         for cache in self._caches:
             cache.clear()
+
+    def changed(self) -> None:
+        """After committing a change that bumped the counter: drop this worker's caches
+        and tell the others at once when a notifier (Redis pub/sub) is attached."""
+        self.invalidate()
+        if self.on_change is not None:
+            self.on_change()
 
     async def refresh(self, db: Database) -> None:
         """Compare the shared counter with ours; clear everything when it moved."""

@@ -89,8 +89,10 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         None,
-        description="Optional Redis URL for shared rate-limit counters and cache "
-        "invalidation across nodes.",
+        description="Optional Redis URL (`redis://host:6379/0`) for shared rate-limit "
+        "counters and cache invalidation across nodes (pub/sub: a change is seen everywhere "
+        "at once). Without it, or while it is down, nodes serve from the database and poll "
+        "its change counter.",
     )
     var_dir: Path = Field(Path("./var"), description="Directory for generated development state.")
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 
 from runegate.cache import Cache
 from runegate.cache import CacheRegistry
@@ -14,12 +15,16 @@ from runegate.storage.db import Database
 from runegate.storage.repositories.organizations import OrganizationRepository
 from runegate.tenancy.context import TenantContext
 
+if TYPE_CHECKING:
+    from runegate.redis_link import RedisLink
+
 
 @dataclass
 class AppState:
     settings: Settings
     db: Database
     caches: CacheRegistry = field(default_factory=CacheRegistry)
+    redis: RedisLink | None = None  # set while serving when RUNEGATE_REDIS_URL is configured
 
     def __post_init__(self) -> None:
         self.tenants: Cache[TenantContext] = Cache(self.caches, "tenants")

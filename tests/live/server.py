@@ -105,3 +105,14 @@ def live_server(
         yield wait_healthy(proc, cwd, port), proc
     finally:
         stop_server(proc)
+
+
+def client_token(
+    http: httpx.Client, base: str, scope: str = "", auth: tuple[str, str] | None = None
+) -> httpx.Response:
+    """A client_credentials token request (the bootstrap client unless `auth` is given)."""
+    return http.post(
+        f"{base}/t/default/oauth2/token",
+        data={"grant_type": "client_credentials", "scope": scope},
+        auth=auth or (BOOT_CLIENT_ID, BOOT_CLIENT_SECRET),
+    )

@@ -12,6 +12,7 @@ import httpx
 from tests.conftest import BOOT_CLIENT_ID
 from tests.conftest import BOOT_CLIENT_SECRET
 from tests.live.pg_cluster import PgCluster
+from tests.live.server import client_token
 from tests.live.server import free_port
 from tests.live.server import live_server
 
@@ -21,11 +22,7 @@ ADMIN_SCOPES = "internal_application_mgt_create internal_user_mgt_create interna
 
 
 def token(http: httpx.Client, base: str, auth: tuple[str, str], scope: str = "") -> str:
-    response = http.post(
-        f"{base}/t/default/oauth2/token",
-        data={"grant_type": "client_credentials", "scope": scope},
-        auth=auth,
-    )
+    response = client_token(http, base, scope, auth)
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
 

@@ -12,6 +12,7 @@ import httpx
 from tests.conftest import BOOT_CLIENT_ID
 from tests.conftest import BOOT_CLIENT_SECRET
 from tests.live.pg_cluster import PgCluster
+from tests.live.server import client_token
 from tests.live.server import free_port
 from tests.live.server import live_server
 
@@ -21,11 +22,7 @@ RECOVERY_BOUND_S = 30  # bounded polling for recovery, not a performance figure
 
 
 def token(http: httpx.Client, base: str) -> httpx.Response:
-    return http.post(
-        f"{base}/t/default/oauth2/token",
-        data={"grant_type": "client_credentials", "scope": "internal_application_mgt_view"},
-        auth=BOOT,
-    )
+    return client_token(http, base, "internal_application_mgt_view")
 
 
 def test_postgres_outage_is_503_and_recovers_without_restart(

@@ -72,7 +72,7 @@ class KeyStore:
         async with self.db.write() as session:  # first use of this algorithm
             await self.db.lock(session, KEY_LOCK)
             await ensure_key(session, org_id, check_algorithm(alg), self.secrets)
-        self._caches.invalidate()
+        self._caches.changed()
         found = (await self.keys(org_id)).signing.get(alg)
         if found is None:
             raise KeyDecryptionError("no usable signing key")

@@ -1,4 +1,5 @@
-"""`/health`: liveness and readiness in one JSON document; 503 when the database is down."""
+"""`/health`: liveness and readiness in one JSON document; 503 when the database is down.
+Redis, when configured, is reported but never makes a node unhealthy (it is optional)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,13 @@ async def health(request: Request) -> JSONResponse:
     except Exception as exc:
         database = {"status": "down", "error": type(exc).__name__}
     healthy = database["status"] == "up"
+    checks: dict[str, object] = {"database": {"backend": state.db.engine.dialect.name, **database}}
+    if state.redis is not None:  # optional: the node serves from the database without it
+        checks["redis"] = {"status": "up" if state.redis.available else "down"}
     body = {
         "status": "healthy" if healthy else "unhealthy",
         "version": __version__,
-        "checks": {"database": {"backend": state.db.engine.dialect.name, **database}},
+        "checks": checks,
     }
     return JSONResponse(
         body, status_code=200 if healthy else 503, headers={"Cache-Control": "no-store"}

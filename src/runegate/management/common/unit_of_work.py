@@ -21,4 +21,4 @@ async def config_write(state: AppState) -> AsyncIterator[AsyncSession]:
     async with state.db.write() as session:
         yield session
         await changes.bump(session)
-    state.caches.invalidate()
+    state.caches.changed()
