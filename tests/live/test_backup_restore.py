@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import BOOT_CLIENT_ID
 from tests.conftest import BOOT_CLIENT_SECRET
@@ -15,6 +16,8 @@ from tests.live.pg_cluster import PgCluster
 from tests.live.server import client_token
 from tests.live.server import free_port
 from tests.live.server import live_server
+
+pytestmark = pytest.mark.slow  # starts servers; runs once in CI (`make test`)
 
 BOOT = (BOOT_CLIENT_ID, BOOT_CLIENT_SECRET)
 SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.live.pg_cluster import PgCluster
 from tests.live.server import free_port
 from tests.live.server import spawn_server
 from tests.live.server import stop_server
 from tests.live.server import wait_healthy
+
+pytestmark = pytest.mark.slow  # starts servers; runs once in CI (`make test`)
 
 EXACTLY_ONCE = {
     "SELECT count(*) FROM alembic_version": "1",

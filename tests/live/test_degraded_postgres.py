@@ -8,15 +8,15 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.conftest import BOOT_CLIENT_ID
-from tests.conftest import BOOT_CLIENT_SECRET
 from tests.live.pg_cluster import PgCluster
 from tests.live.server import client_token
 from tests.live.server import free_port
 from tests.live.server import live_server
 
-BOOT = (BOOT_CLIENT_ID, BOOT_CLIENT_SECRET)
+pytestmark = pytest.mark.slow  # starts servers; runs once in CI (`make test`)
+
 OUTAGE_ANSWER_S = 2.0  # the bound: an answer (503) within 2 s, never a hang
 RECOVERY_BOUND_S = 30  # bounded polling for recovery, not a performance figure
 

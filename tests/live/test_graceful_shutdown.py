@@ -12,11 +12,14 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import BOOT_CLIENT_ID
 from tests.conftest import BOOT_CLIENT_SECRET
 from tests.live.server import free_port
 from tests.live.server import live_server
+
+pytestmark = pytest.mark.slow  # starts servers; runs once in CI (`make test`)
 
 GRACE = 3
 SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -48,6 +51,26 @@ def read_response(sock: socket.socket) -> tuple[int, bytes]:
     return int(lines[0].split(" ", 2)[1]), body
 
 
+def in_flight(base: str, count: int) -> None:
+    """Wait until `count` requests besides the /metrics request itself are in progress."""
+    deadline = time.monotonic() + 30
+    line = f"runegate_http_requests_in_progress {count + 1}.0"
+    while line not in httpx.get(f"{base}/metrics", timeout=10).text.splitlines():
+        assert time.monotonic() < deadline, "the requests did not reach the application"
+        time.sleep(0.05)
+
+
+def refusing(port: int) -> None:
+    """Wait until the draining server no longer accepts connections."""
+    deadline = time.monotonic() + 30
+    while True:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        assert time.monotonic() < deadline, "the server kept accepting connections"
+        time.sleep(0.05)
+
+
 def test_sigterm_drains_in_flight_requests_within_grace(tmp_path: Path) -> None:
     port = free_port(21000, 21050)
     url = f"sqlite:///{tmp_path}/runegate.db"
@@ -63,9 +86,9 @@ def test_sigterm_drains_in_flight_requests_within_grace(tmp_path: Path) -> None:
         body = json.dumps({"schemas": [SCIM_USER], "userName": name}).encode()
         finishing = open_request(port, token, body)
         stuck = open_request(port, token, body)  # never completes its body
-        time.sleep(0.5)  # both requests reach the application
+        in_flight(base, 2)  # both requests reached the application
         proc.terminate()
-        time.sleep(1)  # the server is draining: finish the first request now
+        refusing(port)  # the server is draining: finish the first request now
         finishing.sendall(body[-1:])
         status, created = read_response(finishing)
         assert status == 201, created

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from runegate.cache import Cache
 from runegate.cache import CacheRegistry
@@ -19,6 +20,8 @@ from tests.live.conftest import RedisServer
 from tests.live.server import client_token
 from tests.live.server import free_port
 from tests.live.server import live_server
+
+pytestmark = pytest.mark.slow  # starts servers; runs once in CI (`make test`)
 
 BOOT = (BOOT_CLIENT_ID, BOOT_CLIENT_SECRET)
 BOUND_S = 10  # bounded polling, not a performance figure

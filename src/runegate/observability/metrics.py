@@ -12,6 +12,7 @@ import time
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client import CollectorRegistry
 from prometheus_client import Counter
+from prometheus_client import Gauge
 from prometheus_client import Histogram
 from prometheus_client import generate_latest
 from starlette.requests import Request
@@ -42,6 +43,12 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.in_progress = Gauge(
+            "runegate_http_requests_in_progress",
+            "HTTP requests being handled now (drained on SIGTERM).",
+            registry=self.registry,
+        )
+
     async def endpoint(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
@@ -64,9 +71,11 @@ class MetricsMiddleware:
                 status = message["status"]
             await send(message)
 
+        self.metrics.in_progress.inc()
         try:
             await self.app(scope, receive, send_status)
         finally:
+            self.metrics.in_progress.dec()
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             method = scope.get("method", "GET")
