@@ -69,7 +69,8 @@ class RedisLink:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._listener = None
-        await self.client.aclose()
+        with contextlib.suppress(RedisError, OSError):
+            await self.client.aclose()
 
     def publish_change(self) -> None:
         """Tell the other workers and nodes to drop their caches (fire and forget)."""

@@ -25,9 +25,12 @@ def pg_cluster() -> Iterator[PgCluster]:
     if binaries is None:
         pytest.skip("PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are not installed")
     user = None
-    if os.geteuid() == 0:
+    if os.geteuid() == 0:  # initdb and pg_ctl refuse root: run them as `postgres`
         user = "postgres"
-        pwd.getpwnam(user)
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            pytest.fail("running as root: a 'postgres' system user is needed to run initdb")
     root = Path(tempfile.mkdtemp(prefix="runegate-pg-"))
     if user:
         shutil.chown(root, user)
