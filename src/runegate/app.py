@@ -15,6 +15,7 @@ from runegate.http.handlers import CatchAllMiddleware
 from runegate.http.handlers import install_handlers
 from runegate.http.middleware import BodyLimitMiddleware
 from runegate.http.middleware import TenantMiddleware
+from runegate.oauth.cors import CorsMiddleware
 from runegate.observability.health import health
 from runegate.observability.metrics import Metrics
 from runegate.observability.metrics import MetricsMiddleware
@@ -72,8 +73,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
     for factory in _surfaces():
         app.include_router(factory(state))
-    # Added innermost first: Trace > Metrics > CatchAll > BodyLimit > Tenant > routes.
+    # Added innermost first: Trace > Metrics > CatchAll > BodyLimit > Cors > Tenant > routes.
     app.add_middleware(TenantMiddleware, state=state)
+    app.add_middleware(CorsMiddleware, state=state)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(CatchAllMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

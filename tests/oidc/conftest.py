@@ -51,12 +51,18 @@ async def oidc_app(
     assert response.status_code == 201, response.text
     created = dict(response.json())
     if id_token:
-        url = f"{APPS}/{created['id']}/inbound-protocols/oidc"
-        config = (await admin.call("GET", url)).json()
-        config["idToken"] = {**config["idToken"], **id_token}
-        updated = await admin.call("PUT", url, json=config)
-        assert updated.status_code == 200, updated.text
+        await update_oidc(admin, created, idToken=id_token)
     return created
+
+
+async def update_oidc(admin: Admin, app: dict[str, Any], **changes: Any) -> None:
+    """PUT the app's OIDC inbound configuration with `changes` (dicts are merged)."""
+    url = f"{APPS}/{app['id']}/inbound-protocols/oidc"
+    config = (await admin.call("GET", url)).json()
+    for key, value in changes.items():
+        config[key] = {**config[key], **value} if isinstance(value, dict) else value
+    updated = await admin.call("PUT", url, json=config)
+    assert updated.status_code == 200, updated.text
 
 
 async def profile_user(admin: Admin, name: str, **extra: Any) -> str:

@@ -27,7 +27,7 @@ async def test_discovery_document(client: httpx.AsyncClient) -> None:
         "ES256",
     }
     # Not implemented yet, so not advertised.
-    for absent in ("authorization_endpoint", "userinfo_endpoint", "end_session_endpoint"):
+    for absent in ("authorization_endpoint", "end_session_endpoint"):
         assert absent not in doc
 
 
@@ -45,3 +45,16 @@ async def test_every_advertised_endpoint_exists(client: httpx.AsyncClient) -> No
 async def test_discovery_of_unknown_org_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/t/nosuchorg/oauth2/token/.well-known/openid-configuration")
     assert response.status_code == 404
+
+
+async def test_discovery_advertises_openid_connect(client: httpx.AsyncClient) -> None:
+    doc = (await client.get(URL)).json()
+    assert doc["userinfo_endpoint"] == f"{BASE}/oauth2/userinfo"
+    assert doc["scopes_supported"] == ["openid", "profile", "email", "phone", "address"]
+    assert doc["subject_types_supported"] == ["public"]
+    assert set(doc["id_token_signing_alg_values_supported"]) == {"RS256", "PS256", "ES256"}
+    claims = set(doc["claims_supported"])
+    assert {"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid"} <= claims
+    assert {"email", "given_name", "family_name", "phone_number", "address"} <= claims
+    userinfo = await client.get(doc["userinfo_endpoint"].removeprefix("http://testserver"))
+    assert userinfo.status_code == 401

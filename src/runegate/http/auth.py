@@ -89,8 +89,12 @@ def _is_org_path(request: Request) -> bool:
 
 async def authenticate(request: Request) -> Access:
     """Verify the bearer token against the request's root organization."""
+    return await verify_token(request, bearer_token(request))
+
+
+async def verify_token(request: Request, raw: str) -> Access:
+    """Verify `raw` (however the request carried it) against the request's organization."""
     tenant: TenantContext = request.state.tenant
-    raw = bearer_token(request)
     verifier: TokenVerifier = request.app.state.runegate.token_verifier
     try:
         token = await verifier.verify(tenant, raw)

@@ -11,9 +11,14 @@ from typing import Any
 
 from runegate.crypto.jwt import SUPPORTED_ALGORITHMS
 from runegate.oauth.grants import GRANTS
+from runegate.oidc.claims import CLAIMS_SUPPORTED
+from runegate.oidc.claims import SCOPE_CLAIMS
 from runegate.tenancy.context import TenantContext
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+# OIDC Core §2 claims of the ID token itself (the user claims come from oidc/claims.py).
+ID_TOKEN_CLAIMS = ["iss", "aud", "azp", "exp", "iat", "nbf", "jti", "auth_time", "nonce"]
+ID_TOKEN_CLAIMS += ["at_hash", "c_hash", "sid", "amr", "org_id", "org_name"]
 
 
 def discovery_document(tenant: TenantContext) -> dict[str, Any]:
@@ -34,4 +39,10 @@ def discovery_document(tenant: TenantContext) -> dict[str, Any]:
         "revocation_endpoint_auth_signing_alg_values_supported": algorithms,
         # RFC 9068 §2.1: access tokens may be JWTs signed with these.
         "access_token_signing_alg_values_supported": algorithms,
+        # OpenID Connect (OIDC Discovery §3): ID tokens, userinfo and the claims released.
+        "userinfo_endpoint": f"{oauth2}/userinfo",
+        "scopes_supported": ["openid", *SCOPE_CLAIMS],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": algorithms,
+        "claims_supported": [*CLAIMS_SUPPORTED, *ID_TOKEN_CLAIMS],
     }
