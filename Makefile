@@ -1,5 +1,7 @@
 # Runegate: `make run` serves on http://127.0.0.1:8000, `make test` runs the suite.
 PYTHON ?= python3
+# pytest-xdist workers for `make test` (each gets its own PostgreSQL database).
+TEST_WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -29,7 +31,7 @@ run: $(STAMP)
 
 test: $(DEV_STAMP)
 	@echo ">> running tests (SQLite$${RUNEGATE_TEST_DATABASE_URL:+ and PostgreSQL})"
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	@$(BIN)/ruff check src tests

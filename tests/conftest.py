@@ -14,9 +14,11 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import make_url
 from sqlalchemy import text
 
 from runegate.app import create_app
@@ -28,6 +30,9 @@ from runegate.storage.models import Base
 
 PG_URL = os.environ.get("RUNEGATE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+# Under pytest-xdist every worker gets a PostgreSQL database of its own (`<db>_<worker>`),
+# created in pytest_configure and dropped in pytest_unconfigure.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 BOOT_CLIENT_ID = "test-bootstrap-client"
 BOOT_CLIENT_SECRET = "test-bootstrap-secret-with-enough-entropy-0123456789"
@@ -47,6 +52,42 @@ async def _sqlite_url(tmp_path: Path, tmp_root: Path) -> str:
     target = tmp_path / "runegate.db"
     shutil.copy(_sqlite_template, target)
     return f"sqlite:///{target}"
+
+
+def _worker_url(url: str, worker: str) -> tuple[str, str, str]:
+    """(worker database URL, admin URL, worker database name) for an xdist worker."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+    return parsed.set(database=name).render_as_string(hide_password=False), admin, name
+
+
+async def _admin_sql(admin_url: str, statement: str) -> None:
+    conn = await asyncpg.connect(admin_url.replace("postgresql://", "postgres://", 1))
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+_worker_db: tuple[str, str] | None = None  # (admin URL, database name)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global PG_URL, _worker_db
+    if PG_URL and _XDIST_WORKER and _worker_db is None:
+        url, admin, name = _worker_url(PG_URL, _XDIST_WORKER)
+        asyncio.run(_admin_sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(_admin_sql(admin, f'CREATE DATABASE "{name}"'))
+        PG_URL, _worker_db = url, (admin, name)
+        # Live-server tests start subprocesses that read the variable.
+        os.environ["RUNEGATE_TEST_DATABASE_URL"] = url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _worker_db is not None:
+        admin, name = _worker_db
+        asyncio.run(_admin_sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _reset_pg(url: str) -> None:

@@ -18,12 +18,16 @@ from tests.conftest import BOOT_CLIENT_SECRET
 from tests.conftest import SECRET_KEY
 
 
-def free_port(start: int, end: int) -> int:
-    for port in range(start, end):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port")
+def free_port(start: int = 0, end: int = 0) -> int:
+    """A port the OS reports free now (the range arguments are kept for old callers).
+
+    Tests run in several pytest-xdist workers at once: scanning a fixed range let two
+    workers pick the same port, so the OS chooses (bind to port 0) instead.
+    """
+    del start, end
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def server_env(
@@ -68,7 +72,7 @@ def spawn_server(
 
 def wait_healthy(proc: subprocess.Popen[bytes], cwd: Path, port: int) -> str:
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # bounded: a busy CI host starts slowly
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError((cwd / f"server-{port}.log").read_text())

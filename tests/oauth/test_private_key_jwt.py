@@ -26,7 +26,6 @@ from tests.oauth.conftest import make_client
 
 ISSUER = "http://testserver/t/default/oauth2/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-JWKS_PORT = 18117
 
 
 def certificate_pem(private: rsa.RSAPrivateKey) -> str:
@@ -134,6 +133,7 @@ async def test_reuse_allowed_when_configured(make_app, rsa_private: rsa.RSAPriva
 class _JwksHandler(http.server.BaseHTTPRequestHandler):
     document: bytes = b"{}"
     hits = 0
+    port = 0  # chosen by the OS: tests run in parallel workers
 
     def do_GET(self) -> None:
         type(self).hits += 1
@@ -150,7 +150,8 @@ class _JwksHandler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def jwks_server() -> Iterator[type[_JwksHandler]]:
     handler = type("Handler", (_JwksHandler,), {"hits": 0})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", JWKS_PORT), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -164,7 +165,7 @@ async def test_jwks_url_is_fetched_once_and_cached(make_app, jwks_server) -> Non
     key = RSAKey.generate_key(2048, parameters={"kid": "client-key-1"})
     jwks_server.document = json.dumps({"keys": [key.as_dict(private=False)]}).encode()
     app, http = await make_app()
-    url = f"http://127.0.0.1:{JWKS_PORT}/jwks.json"
+    url = f"http://127.0.0.1:{jwks_server.port}/jwks.json"
     client = await make_client(
         app,
         "pkjwks",
@@ -197,7 +198,7 @@ async def test_oversized_jwks_is_refused(make_app, jwks_server) -> None:  # type
         app,
         "pkbig",
         client_auth={"tokenEndpointAuthMethod": "private_key_jwt"},
-        certificate={"type": "JWKS", "value": f"http://127.0.0.1:{JWKS_PORT}/jwks.json"},
+        certificate={"type": "JWKS", "value": f"http://127.0.0.1:{jwks_server.port}/jwks.json"},
     )
     response = await http.post(
         "/t/default/oauth2/token", data=form(assertion(key, client.client_id))
@@ -209,7 +210,10 @@ async def test_loopback_jwks_url_refused_outside_development(make_app, jwks_serv
     key = RSAKey.generate_key(2048, parameters={"kid": "k"})
     jwks_server.document = json.dumps({"keys": [key.as_dict(private=False)]}).encode()
     app, http = await make_app(env="production")
-    for url in (f"https://127.0.0.1:{JWKS_PORT}/jwks.json", f"http://127.0.0.1:{JWKS_PORT}/j"):
+    for url in (
+        f"https://127.0.0.1:{jwks_server.port}/jwks.json",
+        f"http://127.0.0.1:{jwks_server.port}/j",
+    ):
         client = await make_client(
             app,
             f"pkssrf{len(url)}",
