@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.storage.models.api_resource import ApiResource
 from runegate.storage.models.api_resource import ApiScope
+from runegate.storage.models.base import new_id
 from runegate.storage.repositories.api_resources import ApiResourceRepository
 from runegate.storage.repositories.api_resources import ScopeRepository
 from runegate.tenancy.context import TenantContext
@@ -49,22 +50,37 @@ def system_apis() -> tuple[SystemApi, ...]:
 
 
 async def ensure_system_apis(session: AsyncSession, tenant: TenantContext) -> list[ApiResource]:
-    """Create or update the system API resources and their scopes (converging)."""
+    """Create or update the system API resources and their scopes (converging).
+
+    Two selects and at most two batched inserts, whatever the number of resources: an
+    organization is provisioned in one short transaction."""
     apis = ApiResourceRepository(session, tenant=tenant)
     scopes = ScopeRepository(session, tenant=tenant)
+    specs = system_apis()
+    identifiers = [spec.identifier for spec in specs]
+    existing = {
+        r.identifier: r
+        for r in await apis.list(apis.select().where(ApiResource.identifier.in_(identifiers)))
+    }
+    names = [s.name for spec in specs for s in spec.scopes]
+    existing_scopes = {
+        s.name: s for s in await scopes.list(scopes.select().where(ApiScope.name.in_(names)))
+    }
     out: list[ApiResource] = []
-    for spec in system_apis():
-        resource = await apis.find_by_identifier(spec.identifier)
+    new_resources: list[ApiResource] = []
+    new_scopes: list[ApiScope] = []
+    for spec in specs:
+        resource = existing.get(spec.identifier)
         if resource is None:
-            resource = await apis.add(
-                ApiResource(
-                    identifier=spec.identifier,
-                    name=spec.name,
-                    description=spec.description,
-                    type=SYSTEM,
-                    requires_authorization=True,
-                )
+            resource = ApiResource(
+                id=new_id(),
+                identifier=spec.identifier,
+                name=spec.name,
+                description=spec.description,
+                type=SYSTEM,
+                requires_authorization=True,
             )
+            new_resources.append(resource)
         else:
             resource.name, resource.description, resource.type = (
                 spec.name,
@@ -72,9 +88,9 @@ async def ensure_system_apis(session: AsyncSession, tenant: TenantContext) -> li
                 SYSTEM,
             )
         for scope_spec in spec.scopes:
-            scope = await scopes.find_by_name(scope_spec.name)
+            scope = existing_scopes.get(scope_spec.name)
             if scope is None:
-                await scopes.add(
+                new_scopes.append(
                     ApiScope(
                         api_resource_id=resource.id,
                         name=scope_spec.name,
@@ -85,5 +101,7 @@ async def ensure_system_apis(session: AsyncSession, tenant: TenantContext) -> li
                 scope.api_resource_id = resource.id
                 scope.display_name = scope_spec.display_name
         out.append(resource)
-    await apis.flush()
+    # Resources first: the scopes reference them.
+    await apis.add_many(new_resources)
+    await scopes.add_many(new_scopes)
     return out

@@ -73,6 +73,13 @@ class TenantRepository(Generic[M]):
         await self.flush()
         return row
 
+    async def add_many(self, rows: Sequence[M]) -> None:
+        """Insert several rows with one flush (batched INSERTs)."""
+        for row in rows:
+            row.org_id = self.org_id  # type: ignore[attr-defined]
+        self.session.add_all(rows)
+        await self.flush()
+
     async def flush(self) -> None:
         try:
             await self.session.flush()
