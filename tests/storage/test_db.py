@@ -84,3 +84,48 @@ async def test_sqlite_pragmas_are_durable(db: Database, backend: str) -> None:
         sync = (await conn.exec_driver_sql("PRAGMA synchronous")).scalar()
         busy = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar()
     assert (mode, sync, busy) == ("wal", 2, 30000)
+
+
+async def test_sqlite_writers_of_two_engines_queue_on_the_file_lock(
+    database_url: str, backend: str
+) -> None:
+    """Two Database objects (as two workers) on one SQLite file: a writer waiting for the
+    other's transaction wakes when it commits; a waiter that gives up (cancelled) does not
+    leave the lock held."""
+    if backend != "sqlite":
+        pytest.skip("the write gate is SQLite's (PostgreSQL has row locks)")
+    first, second = Database(database_url), Database(database_url)
+    try:
+        async with first.read() as s:
+            before = await changes.current(s)
+        holding = asyncio.Event()
+        release = asyncio.Event()
+
+        async def hold() -> None:
+            async with first.write() as s:
+                await changes.bump(s)
+                holding.set()
+                await release.wait()
+
+        holder = asyncio.create_task(hold())
+        await holding.wait()
+
+        async def bump_second() -> None:
+            async with second.write() as s:
+                await changes.bump(s)
+
+        gave_up = asyncio.create_task(bump_second())
+        waiting = asyncio.create_task(bump_second())
+        await asyncio.sleep(0.05)
+        assert not gave_up.done() and not waiting.done()  # both wait for the first writer
+        gave_up.cancel()
+        release.set()
+        await holder
+        await asyncio.wait_for(waiting, 10)
+        async with first.write() as s:  # the cancelled waiter left nothing held
+            await changes.bump(s)
+        async with first.read() as s:
+            assert await changes.current(s) == before + 3  # the cancelled one wrote nothing
+    finally:
+        await first.dispose()
+        await second.dispose()

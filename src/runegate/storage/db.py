@@ -7,10 +7,17 @@ failing or losing updates. PostgreSQL runs through asyncpg with `synchronous_com
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import event
 from sqlalchemy import text
@@ -106,6 +113,67 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+class _WriteGate:
+    """Serializes SQLite write transactions of all processes on one database file.
+
+    SQLite lets one writer in at a time; a writer that finds the lock taken sleeps in its
+    busy handler (1, 2, 5 … 100 ms between attempts) instead of waking when the lock is
+    released, which made two workers' group commits wait on each other for tens of ms
+    (docs/benchmarks.md). Here writers of one process queue on an asyncio lock and the
+    head of the queue takes an exclusive `flock` on `<database>-writer.lock`, so the next
+    writer, in whichever process, starts as soon as the previous one has committed.
+    """
+
+    def __init__(self, database_path: str) -> None:
+        self.path = f"{database_path}-writer.lock"
+        self._fd: int | None = None
+        self._local = asyncio.Lock()
+
+    def _fileno(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._fd
+
+    async def acquire(self) -> None:
+        """Wait for the write lock; TimeoutError (a 503) after SQLite's busy timeout."""
+        timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+        await asyncio.wait_for(self._local.acquire(), timeout)
+        try:
+            fd = self._fileno()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waiting = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX))
+                try:
+                    await asyncio.wait_for(asyncio.shield(waiting), timeout)
+                except (asyncio.CancelledError, TimeoutError):
+                    # The thread still gets the lock: give it back as soon as it does.
+                    waiting.add_done_callback(lambda _f: fcntl.flock(fd, fcntl.LOCK_UN))
+                    raise
+        except BaseException:
+            self._local.release()
+            raise
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._local.release()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _write_gate(url: str) -> _WriteGate | None:
+    parsed = make_url(url)
+    if fcntl is None or parsed.get_backend_name() != "sqlite":
+        return None
+    if parsed.database in (None, "", ":memory:"):
+        return None
+    return _WriteGate(str(Path(parsed.database).resolve()))
+
+
 class Database:
     """Owns the engine and hands out read and write units of work."""
 
@@ -118,6 +186,7 @@ class Database:
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
         self._autocommit = self._autocommit_engine()
+        self._gate = _write_gate(url)
 
     def _autocommit_engine(self) -> AsyncEngine:
         if self.is_sqlite:
@@ -144,8 +213,16 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A write unit of work: commits on success, rolls back on any error."""
-        async with self._write() as session, session.begin():
-            yield session
+        if self._gate is None:
+            async with self._write() as session, session.begin():
+                yield session
+            return
+        await self._gate.acquire()
+        try:
+            async with self._write() as session, session.begin():
+                yield session
+        finally:
+            self._gate.release()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -162,3 +239,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._gate is not None:
+            self._gate.close()
