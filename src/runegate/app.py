@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,
+        # Runegate has its own trace ids and Prometheus metrics; FastAPI's native
+        # OpenTelemetry hooks otherwise look up providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runegate = state
     install_handlers(app)

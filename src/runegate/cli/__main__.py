@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 
 from runegate.cli.apps import apps_app
@@ -66,10 +69,6 @@ def serve(
     ),
 ) -> None:
     """Serve HTTP on RUNEGATE_HOST:RUNEGATE_PORT with RUNEGATE_WORKERS workers."""
-    import uvicorn
-
-    from runegate.tracing import configure_logging
-
     settings = load_settings()
     if setup:
         console.print(">> applying migrations")
@@ -80,20 +79,16 @@ def serve(
         from runegate.secret_check import verify_secret_key
 
         with_db(settings, lambda db: verify_secret_key(db, settings.secret_keys))
-    configure_logging(settings.log_level)
     console.print(f"Runegate serving on {settings.base_url} ({settings.workers} worker(s))")
-    uvicorn.run(
-        "runegate.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
-        server_header=False,
-    )
+    if settings.workers > 1:
+        # Workers are spawned and re-import the main module: make it the small server
+        # module instead of this CLI (see runegate/serve.py). Same PID, same environment.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "runegate.serve"])  # noqa: S606
+    from runegate.serve import run
+
+    run(settings)
 
 
 @app.command("config-docs")
