@@ -94,6 +94,19 @@ class Settings(BaseSettings):
         "at once). Without it, or while it is down, nodes serve from the database and poll "
         "its change counter.",
     )
+    smtp_url: SecretStr | None = Field(
+        None,
+        description="Outbound mail server for invitations, password recovery and email "
+        "verification: `smtp://user:pass@host:587?starttls=1` (STARTTLS), "
+        "`smtps://user:pass@host:465` (implicit TLS) or `smtp://host:25` (plain, loopback "
+        "only in production). Unset: mails are written as `.eml` files to "
+        "`{var_dir}/mail/` (development). See docs/email.md.",
+    )
+    smtp_from: str = Field(
+        "Runegate <no-reply@localhost>",
+        description="Sender address (`From`) of outbound mail; an organization may override "
+        "it with its attribute `runegate.mail.from`.",
+    )
     var_dir: Path = Field(Path("./var"), description="Directory for generated development state.")
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
     max_body_bytes: int = Field(
@@ -158,16 +171,29 @@ def _production_problems(settings: Settings) -> list[str]:
             f"RUNEGATE_BOOTSTRAP_CLIENT_SECRET must be at least "
             f"{MIN_PRODUCTION_CLIENT_SECRET} characters"
         )
+    smtp = settings.smtp_url
+    if smtp is not None and not _smtp_url_is_safe(smtp.get_secret_value()):
+        problems.append("RUNEGATE_SMTP_URL must use smtps:// or starttls=1 unless loopback")
     if not _public_url_is_safe(settings.base_url):
         problems.append("RUNEGATE_PUBLIC_URL must be https unless it is a loopback address")
     return problems
+
+
+def _smtp_url_is_safe(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme == "smtps" or "starttls=1" in parts.query:
+        return True
+    return _is_loopback(parts.hostname or "")
 
 
 def _public_url_is_safe(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme == "https":
         return True
-    host = parts.hostname or ""
+    return _is_loopback(parts.hostname or "")
+
+
+def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

@@ -57,3 +57,13 @@ def _roles(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_roles)
+
+
+def _mail(state: AppState) -> APIRouter:
+    """The mail outbox sender (background task of every server process)."""
+    from runegate.mail.routes import mail_router
+
+    return mail_router(state)
+
+
+SURFACES.append(_mail)

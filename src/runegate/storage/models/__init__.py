@@ -7,6 +7,8 @@ from runegate.storage.models.application import AuthorizedApi
 from runegate.storage.models.application import AuthorizedScope
 from runegate.storage.models.base import Base
 from runegate.storage.models.key import SigningKey
+from runegate.storage.models.mail import AccountToken
+from runegate.storage.models.mail import MailOutbox
 from runegate.storage.models.organization import Organization
 from runegate.storage.models.role import Role
 from runegate.storage.models.role import RoleGroup
@@ -23,6 +25,7 @@ from runegate.storage.models.user import User
 from runegate.storage.models.user import UserEmail
 
 __all__ = [
+    "AccountToken",
     "ApiResource",
     "ApiScope",
     "Application",
@@ -34,6 +37,7 @@ __all__ = [
     "Group",
     "GroupMember",
     "IssuedToken",
+    "MailOutbox",
     "Organization",
     "RevokedJti",
     "Role",

@@ -441,6 +441,55 @@ def upgrade() -> None:
         sa.Column("value", sa.String(length=128), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_deployment_check")),
     )
+    op.create_table(
+        "mail_outbox",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=True),
+        sa.Column("user_id", sa.String(length=36), nullable=True),
+        sa.Column("sender", sa.String(length=320), nullable=False),
+        sa.Column("recipient", sa.String(length=320), nullable=False),
+        sa.Column("subject", sa.String(length=998), nullable=False),
+        sa.Column("text_body", sa.Text(), nullable=False),
+        sa.Column("html_body", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(length=255), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_outbox")),
+    )
+    with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_mail_outbox_org_id"), ["org_id"], unique=False)
+        batch_op.create_index("ix_mail_outbox_due", ["status", "next_attempt_at"], unique=False)
+
+    op.create_table(
+        "account_token",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_account_token_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_account_token")),
+    )
+    with op.batch_alter_table("account_token", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_account_token_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_account_token_user_id"), ["user_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_account_token_expires_at"), ["expires_at"], unique=False
+        )
+
     # The change counter polled by every worker starts at 0.
     op.bulk_insert(
         sa.table(
@@ -451,6 +500,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("account_token")
+    op.drop_table("mail_outbox")
     for table in ("role_group", "role_user", "role_scope", "role"):
         op.drop_table(table)
     op.drop_table("deployment_check")

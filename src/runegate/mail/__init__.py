@@ -1,0 +1,1 @@
+"""Outbound mail: SMTP or file transport, the persistent outbox, per-organization templates."""
