@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from runegate.oauth.app_defaults import default_oidc
+from runegate.storage import changes
+from runegate.storage.models.application import Application
+from runegate.storage.repositories.applications import ApplicationRepository
+from runegate.tenancy.service import provision_org
 from tests.conftest import basic_auth
 from tests.oidc.conftest import Admin
 from tests.oidc.conftest import oidc_app
@@ -119,3 +125,22 @@ async def test_public_documents_allow_any_origin(admin: Admin) -> None:
         assert options.status_code == 204 and options.headers[ACAO] == "*"
     unknown_org = await admin.http.options("/t/nosuchorg/oauth2/token", headers=preflight(SPA))
     assert ACAO not in unknown_org.headers
+
+
+async def test_origins_are_per_organization(env: tuple[FastAPI, Admin]) -> None:
+    app, admin = env
+    await _spa_app(admin)
+    state = app.state.runegate
+    async with state.db.write() as session:
+        other = (await provision_org(session, "other", base_url="http://testserver")).tenant
+        oidc = default_oidc(["client_credentials"])
+        oidc["allowedOrigins"] = [OTHER]
+        row = Application(name="other-spa", client_id="other-spa-client", oidc=oidc)
+        await ApplicationRepository(session, tenant=other).add(row)
+        await changes.bump(session)
+    state.caches.invalidate()
+    default_token, other_token = "/t/default/oauth2/token", "/t/other/oauth2/token"
+    assert (await admin.http.options(other_token, headers=preflight(OTHER))).status_code == 204
+    assert (await admin.http.options(other_token, headers=preflight(SPA))).status_code == 403
+    assert (await admin.http.options(default_token, headers=preflight(OTHER))).status_code == 403
+    assert (await admin.http.options(default_token, headers=preflight(SPA))).status_code == 204

@@ -82,6 +82,21 @@ async def test_claim_release_matrix(admin: Admin) -> None:
     assert not {"nickname", "middle_name", "locale", "preferred_username"} & set(claims)
 
 
+async def test_claim_configuration_change_applies_to_next_token(admin: Admin) -> None:
+    app = await oidc_app(admin, "changing")
+    await profile_user(admin, "fay")
+    first = await tokens(admin, app, "fay", "openid email")
+    _, claims = await validate_id_token(admin.http, first["id_token"], app["clientId"])
+    assert "email" not in claims
+    requested = [{"claim": {"uri": f"{LOCAL}emailaddress"}, "mandatory": True}]
+    patch = {"claimConfiguration": {"dialect": "LOCAL", "requestedClaims": requested}}
+    url = f"/t/default/api/server/v1/applications/{app['id']}"
+    assert (await admin.call("PATCH", url, json=patch)).status_code == 200
+    second = await tokens(admin, app, "fay", "openid email")
+    _, claims = await validate_id_token(admin.http, second["id_token"], app["clientId"])
+    assert claims["email"] == "ada@example.com"
+
+
 async def test_missing_attribute_is_left_out(admin: Admin) -> None:
     app = await oidc_app(admin, "sparse", claims=[f"{LOCAL}emailaddress", f"{LOCAL}nickname"])
     await profile_user(admin, "cy", emails=[], nickName=None)
