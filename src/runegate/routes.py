@@ -67,3 +67,13 @@ def _mail(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_mail)
+
+
+def _signin(state: AppState) -> APIRouter:
+    """The authorization endpoint and the hosted login and consent pages."""
+    from runegate.web.routes import signin_router
+
+    return signin_router(state)
+
+
+SURFACES.append(_signin)

@@ -19,7 +19,11 @@ async def test_discovery_document(client: httpx.AsyncClient) -> None:
     assert doc["jwks_uri"] == f"{BASE}/oauth2/jwks"
     assert doc["introspection_endpoint"] == f"{BASE}/oauth2/introspect"
     assert doc["revocation_endpoint"] == f"{BASE}/oauth2/revoke"
-    assert doc["grant_types_supported"] == ["client_credentials", "password"]
+    assert doc["grant_types_supported"] == ["authorization_code", "client_credentials", "password"]
+    assert doc["authorization_endpoint"] == f"{BASE}/oauth2/authorize"
+    assert doc["response_types_supported"] == ["code"]
+    assert doc["response_modes_supported"] == ["query", "form_post"]
+    assert doc["code_challenge_methods_supported"] == ["S256", "plain"]
     assert "private_key_jwt" in doc["token_endpoint_auth_methods_supported"]
     assert set(doc["token_endpoint_auth_signing_alg_values_supported"]) == {
         "RS256",
@@ -27,7 +31,7 @@ async def test_discovery_document(client: httpx.AsyncClient) -> None:
         "ES256",
     }
     # Not implemented yet, so not advertised.
-    for absent in ("authorization_endpoint", "end_session_endpoint"):
+    for absent in ("end_session_endpoint",):
         assert absent not in doc
 
 

@@ -80,7 +80,10 @@ class TokenIssuer:
         subject: str,
         subject_type: str = "application",
         lifetime: int | None = None,
+        grant_id: str | None = None,
     ) -> IssuedAccessToken:
+        """`grant_id` groups the tokens of one grant (e.g. an authorization code), so
+        they can be revoked together; by default each token is its own grant."""
         now = datetime.now(UTC).replace(microsecond=0)
         if lifetime is None:
             app_token = subject_type == "application"
@@ -101,7 +104,7 @@ class TokenIssuer:
             "kind": "access",
             "format": "jwt" if use_jwt else "opaque",
             "jti": jti,
-            "grant_id": jti,
+            "grant_id": grant_id or jti,
             "application_id": client.application_id,
             "client_id": client.client_id,
             "secret_generation": client.secret_generation,

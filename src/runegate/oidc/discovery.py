@@ -26,12 +26,13 @@ def discovery_document(tenant: TenantContext) -> dict[str, Any]:
     algorithms = list(SUPPORTED_ALGORITHMS)
     return {
         "issuer": tenant.issuer,
+        "authorization_endpoint": f"{oauth2}/authorize",
         "token_endpoint": f"{oauth2}/token",
         "jwks_uri": f"{oauth2}/jwks",
         "introspection_endpoint": f"{oauth2}/introspect",
         "revocation_endpoint": f"{oauth2}/revoke",
         "grant_types_supported": sorted(GRANTS),
-        "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "token_endpoint_auth_methods_supported": [*CLIENT_AUTH_METHODS, "none"],
         "token_endpoint_auth_signing_alg_values_supported": algorithms,
         "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
         "introspection_endpoint_auth_signing_alg_values_supported": algorithms,
@@ -45,4 +46,8 @@ def discovery_document(tenant: TenantContext) -> dict[str, Any]:
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": algorithms,
         "claims_supported": [*CLAIMS_SUPPORTED, *ID_TOKEN_CLAIMS],
+        # Sign-in (RFC 6749 §4.1, OAuth 2.0 Form Post Response Mode, RFC 7636 §4.3).
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "form_post"],
+        "code_challenge_methods_supported": ["S256", "plain"],
     }

@@ -46,23 +46,29 @@ async def revoke(
 
 async def revoke_token(db: Database, token: StoredToken) -> None:
     async with db.write() as session:
-        stmt = update(IssuedToken).where(IssuedToken.org_id == token.org_id)
         if token.kind == "refresh":
             # RFC 7009 §2.1: the refresh token and the access tokens of its grant.
-            stmt = stmt.where(IssuedToken.grant_id == token.grant_id)
-        else:
-            stmt = stmt.where(IssuedToken.token_hash == token.token_hash)
+            await revoke_grant(session, db, token.org_id, token.grant_id)
+            return
+        stmt = update(IssuedToken).where(
+            IssuedToken.org_id == token.org_id, IssuedToken.token_hash == token.token_hash
+        )
         await session.execute(stmt.values(revoked=True))
-        if token.kind == "refresh":
-            granted = select(IssuedToken).where(
-                IssuedToken.org_id == token.org_id,
-                IssuedToken.grant_id == token.grant_id,
-                IssuedToken.format == "jwt",
-            )
-            for jwt_token in (await session.execute(granted)).scalars():
-                await deny_jti(session, db, jwt_token)
-        elif token.format == "jwt":
+        if token.format == "jwt":
             await deny_jti(session, db, token)
+
+
+async def revoke_grant(session: AsyncSession, db: Database, org_id: str, grant_id: str) -> None:
+    """Revoke every token of one grant; JWT access tokens go on the deny-list."""
+    stmt = update(IssuedToken).where(IssuedToken.org_id == org_id, IssuedToken.grant_id == grant_id)
+    await session.execute(stmt.values(revoked=True))
+    granted = select(IssuedToken).where(
+        IssuedToken.org_id == org_id,
+        IssuedToken.grant_id == grant_id,
+        IssuedToken.format == "jwt",
+    )
+    for jwt_token in (await session.execute(granted)).scalars():
+        await deny_jti(session, db, jwt_token)
 
 
 async def deny_jti(session: AsyncSession, db: Database, token: IssuedToken | StoredToken) -> None:

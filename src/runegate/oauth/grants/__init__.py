@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from runegate.oauth.grants.authorization_code import AuthorizationCodeGrant
 from runegate.oauth.grants.base import Grant
 from runegate.oauth.grants.client_credentials import ClientCredentialsGrant
 from runegate.oauth.grants.password import PasswordGrant
 
 GRANTS: dict[str, Grant] = {
+    AuthorizationCodeGrant.grant_type: AuthorizationCodeGrant(),
     ClientCredentialsGrant.grant_type: ClientCredentialsGrant(),
     PasswordGrant.grant_type: PasswordGrant(),
 }

@@ -14,6 +14,9 @@ from runegate.storage.models.role import Role
 from runegate.storage.models.role import RoleGroup
 from runegate.storage.models.role import RoleScope
 from runegate.storage.models.role import RoleUser
+from runegate.storage.models.signin import AuthorizationCode
+from runegate.storage.models.signin import SsoSession
+from runegate.storage.models.signin import UserConsent
 from runegate.storage.models.system import ChangeVersion
 from runegate.storage.models.system import DeploymentCheck
 from runegate.storage.models.token import IssuedToken
@@ -29,6 +32,7 @@ __all__ = [
     "ApiResource",
     "ApiScope",
     "Application",
+    "AuthorizationCode",
     "AuthorizedApi",
     "AuthorizedScope",
     "Base",
@@ -45,7 +49,9 @@ __all__ = [
     "RoleScope",
     "RoleUser",
     "SigningKey",
+    "SsoSession",
     "UsedAssertion",
     "User",
+    "UserConsent",
     "UserEmail",
 ]

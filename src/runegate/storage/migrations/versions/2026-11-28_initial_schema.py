@@ -490,6 +490,79 @@ def upgrade() -> None:
             batch_op.f("ix_account_token_expires_at"), ["expires_at"], unique=False
         )
 
+    # Sign-in: authorization codes, SSO sessions, remembered consents.
+    op.create_table(
+        "authorization_code",
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("grant_id", sa.String(length=64), nullable=False),
+        sa.Column("application_id", sa.String(length=36), nullable=False),
+        sa.Column("client_id", sa.String(length=255), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("redirect_uri", sa.Text(), nullable=False),
+        sa.Column("scope", sa.Text(), nullable=False),
+        sa.Column("nonce", sa.Text(), nullable=True),
+        sa.Column("code_challenge", sa.String(length=128), nullable=True),
+        sa.Column("code_challenge_method", sa.String(length=8), nullable=True),
+        sa.Column("sid", sa.String(length=64), nullable=True),
+        sa.Column("auth_time", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("code_hash", name=op.f("pk_authorization_code")),
+    )
+    with op.batch_alter_table("authorization_code", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_authorization_code_expires_at"), ["expires_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_authorization_code_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "sso_session",
+        sa.Column("session_hash", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("sid", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("auth_time", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("client_ids", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_sso_session_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("session_hash", name=op.f("pk_sso_session")),
+    )
+    with op.batch_alter_table("sso_session", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sso_session_expires_at"), ["expires_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_sso_session_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_sso_session_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "user_consent",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("application_id", sa.String(length=36), nullable=False),
+        sa.Column("scope", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["application.id"],
+            name=op.f("fk_user_consent_application_id_application"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_user_consent_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "application_id", name=op.f("pk_user_consent")),
+    )
+    with op.batch_alter_table("user_consent", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_user_consent_org_id"), ["org_id"], unique=False)
+
     # The change counter polled by every worker starts at 0.
     op.bulk_insert(
         sa.table(
@@ -500,6 +573,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("user_consent", "sso_session", "authorization_code"):
+        op.drop_table(table)
     op.drop_table("account_token")
     op.drop_table("mail_outbox")
     for table in ("role_group", "role_user", "role_scope", "role"):

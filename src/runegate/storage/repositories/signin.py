@@ -1,0 +1,75 @@
+"""Sign-in state of one organization: SSO sessions, remembered consents and
+authorization codes (rows keyed by keyed hashes, never by raw values)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy import update
+
+from runegate.storage.models.signin import AuthorizationCode
+from runegate.storage.models.signin import SsoSession
+from runegate.storage.models.signin import UserConsent
+from runegate.storage.repositories.base import TenantRepository
+
+
+class SsoSessionRepository(TenantRepository[SsoSession]):
+    model = SsoSession
+
+    async def find_live(self, session_hash: str, now: datetime) -> SsoSession | None:
+        stmt = self.select().where(
+            SsoSession.session_hash == session_hash, SsoSession.expires_at > now
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def add_client(self, session_hash: str, client_id: str) -> None:
+        """Record that `client_id` signed in through the session (once)."""
+        row = await self.find_by(session_hash=session_hash)
+        if row is not None and client_id not in row.client_ids:
+            row.client_ids = [*row.client_ids, client_id]
+            await self.flush()
+
+    async def remove(self, session_hash: str) -> int:
+        stmt = delete(SsoSession).where(
+            SsoSession.org_id == self.org_id, SsoSession.session_hash == session_hash
+        )
+        return int((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
+
+class ConsentRepository(TenantRepository[UserConsent]):
+    model = UserConsent
+
+    async def scopes_of(self, user_id: str, application_id: str) -> frozenset[str] | None:
+        """The remembered scopes, or None when the user never consented to the app."""
+        row = await self.find_by(user_id=user_id, application_id=application_id)
+        return None if row is None else frozenset(row.scope.split())
+
+    async def remember(self, user_id: str, application_id: str, scopes: frozenset[str]) -> None:
+        """Add `scopes` to what the user approved for the application."""
+        row = await self.find_by(user_id=user_id, application_id=application_id)
+        if row is None:
+            row = UserConsent(user_id=user_id, application_id=application_id, scope="")
+            await self.add(row)
+        row.scope = " ".join(sorted(set(row.scope.split()) | scopes))
+        await self.flush()
+
+
+class AuthorizationCodeRepository(TenantRepository[AuthorizationCode]):
+    model = AuthorizationCode
+
+    async def find_by_hash(self, code_hash: str) -> AuthorizationCode | None:
+        return await self.find_by(code_hash=code_hash)
+
+    async def consume(self, code_hash: str) -> bool:
+        """Mark the code used; False when it was already used (one-time, RFC 6749 §4.1.2)."""
+        stmt = (
+            update(AuthorizationCode)
+            .where(
+                AuthorizationCode.org_id == self.org_id,
+                AuthorizationCode.code_hash == code_hash,
+                AuthorizationCode.used.is_(False),
+            )
+            .values(used=True)
+        )
+        return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Hosted sign-in pages: the authorization endpoint's login, consent and error pages."""

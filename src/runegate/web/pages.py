@@ -1,0 +1,60 @@
+"""Server-rendered pages (Jinja2, autoescaped) with strict security headers."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment
+from jinja2 import PackageLoader
+from jinja2 import select_autoescape
+from starlette.responses import HTMLResponse
+
+_env = Environment(
+    loader=PackageLoader("runegate.web", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _headers(csp: str) -> dict[str, str]:
+    return {
+        "Cache-Control": "no-store",
+        "Pragma": "no-cache",
+        "Content-Security-Policy": csp,
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+
+
+def render_page(template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """A login, consent or error page: own styles only, forms post to this server."""
+    nonce = secrets.token_urlsafe(16)
+    csp = (
+        f"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
+    html = _env.get_template(template).render(csp_nonce=nonce, **context)
+    return HTMLResponse(html, status_code=status, headers=_headers(csp))
+
+
+def form_action_source(url: str) -> str:
+    """The CSP source that allows posting to `url` (its origin, or its scheme)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https"):
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}:"
+
+
+def render_form_post(action: str, fields: list[tuple[str, str]]) -> HTMLResponse:
+    """OAuth 2.0 Form Post Response Mode: a form that submits itself to the client."""
+    nonce = secrets.token_urlsafe(16)
+    csp = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; "
+        f"form-action {form_action_source(action)}; frame-ancestors 'none'; base-uri 'none'"
+    )
+    html = _env.get_template("form_post.html").render(csp_nonce=nonce, action=action, fields=fields)
+    return HTMLResponse(html, headers=_headers(csp))

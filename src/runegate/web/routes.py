@@ -1,0 +1,260 @@
+"""HTTP glue for sign-in: `/t/{org}/oauth2/authorize` (GET and POST) and the hosted
+login and consent forms it renders (posting to `/t/{org}/authenticationendpoint/...`).
+
+Errors before the redirect URI is verified are shown on an error page (RFC 6749
+§4.1.2.1, §10.15: never redirect to an unverified URI); later errors are redirected.
+Every form carries a CSRF token; a failed check creates no session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from runegate.errors import InvalidGrant
+from runegate.errors import OAuthError
+from runegate.oauth.codes import CodeStore
+from runegate.oauth.endpoints.authorize import AccessDeniedByUser
+from runegate.oauth.endpoints.authorize import AuthorizationRequest
+from runegate.oauth.endpoints.authorize import PageError
+from runegate.oauth.endpoints.authorize import RedirectError
+from runegate.oauth.endpoints.authorize import parse_params
+from runegate.oauth.endpoints.authorize import validate
+from runegate.oauth.grants.authorization_code import attach_code_store
+from runegate.oauth.request import FORM
+from runegate.oauth.service import server_of
+from runegate.roles.store import RoleUserStore
+from runegate.state import AppState
+from runegate.tenancy.context import TenantContext
+from runegate.web import csrf
+from runegate.web.clients import ApplicationClients
+from runegate.web.flow import SigninFlow
+from runegate.web.pages import render_page
+from runegate.web.responses import respond_error
+from runegate.web.sealed import seal
+from runegate.web.sealed import unseal
+from runegate.web.sessions import SESSION_COOKIE
+from runegate.web.sessions import SESSION_LIFETIME
+from runegate.web.sessions import SessionStore
+from runegate.web.sessions import SignedIn
+from runegate.web.sessions import cookie_options
+
+AUTHORIZE_PATH = "/t/{org}/oauth2/authorize"
+LOGIN_PATH = "/t/{org}/authenticationendpoint/login"
+CONSENT_PATH = "/t/{org}/authenticationendpoint/consent"
+BAD_LOGIN = "The username or password is incorrect."
+EXPIRED = "This sign-in form has expired or is invalid. Start the sign-in again."
+OIDC_SCOPE_TEXT = {
+    "openid": "Sign you in (your user identifier)",
+    "profile": "Your basic profile",
+    "email": "Your email address",
+    "phone": "Your phone number",
+    "address": "Your postal address",
+    "offline_access": "Access while you are not present",
+}
+
+
+def error_page(tenant: TenantContext, message: str, status: int = 400) -> Response:
+    return render_page("error.html", status=status, org_name=tenant.root_name, message=message)
+
+
+async def read_params(request: Request) -> dict[str, str]:
+    """Query parameters (GET) or a form body (POST), checked by `parse_params`."""
+    if request.method == "GET":
+        return parse_params(request.scope["query_string"].decode("latin-1"))
+    media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if media != FORM:
+        raise PageError("The request body must be application/x-www-form-urlencoded.")
+    return parse_params((await request.body()).decode("latin-1"))
+
+
+class SigninEndpoints:
+    def __init__(self, state: AppState) -> None:
+        server = server_of(state)
+        self.keys = state.settings.secret_keys
+        self.clients = ApplicationClients(state.db, server.clients)
+        self.sessions = SessionStore(state.db, self.keys)
+        codes = CodeStore(state.db, self.keys)
+        attach_code_store(server.issuer, codes)
+        self.flow = SigninFlow(state.db, RoleUserStore(state.db), codes)
+
+    # -- pages ---------------------------------------------------------------------
+
+    def _form_page(self, request: Request, template: str, status: int, **ctx: Any) -> Response:
+        tenant: TenantContext = request.state.tenant
+        cookie = csrf.usable_cookie(request.cookies.get(csrf.CSRF_COOKIE))
+        value = cookie or csrf.new_cookie_value()
+        response = render_page(
+            template,
+            status=status,
+            org_name=tenant.root_name,
+            csrf_token=csrf.csrf_token(self.keys[0], value),
+            **ctx,
+        )
+        if cookie is None:
+            response.set_cookie(csrf.CSRF_COOKIE, value, **cookie_options(tenant))
+        return response
+
+    def login_page(
+        self,
+        request: Request,
+        areq: AuthorizationRequest,
+        *,
+        error: str | None = None,
+        username: str | None = None,
+    ) -> Response:
+        tenant: TenantContext = request.state.tenant
+        sealed = seal(self.keys, f"login:{tenant.root_id}", {"params": dict(areq.params)})
+        return self._form_page(
+            request,
+            "login.html",
+            400 if error else 200,
+            app_name=areq.client.name,
+            action=LOGIN_PATH.format(org=tenant.root_name),
+            sealed=sealed,
+            error=error,
+            username=username if username is not None else areq.login_hint or "",
+        )
+
+    def consent_page(
+        self,
+        request: Request,
+        areq: AuthorizationRequest,
+        signed_in: SignedIn,
+        granted: tuple[str, ...],
+    ) -> Response:
+        tenant: TenantContext = request.state.tenant
+        payload = {"params": dict(areq.params), "sid": signed_in.sid}
+        return self._form_page(
+            request,
+            "consent.html",
+            200,
+            app_name=areq.client.name,
+            user_name=signed_in.user_name,
+            scopes=[OIDC_SCOPE_TEXT.get(scope, scope) for scope in granted],
+            action=CONSENT_PATH.format(org=tenant.root_name),
+            sealed=seal(self.keys, f"consent:{tenant.root_id}", payload),
+        )
+
+    # -- flow ----------------------------------------------------------------------
+
+    async def proceed(
+        self,
+        request: Request,
+        areq: AuthorizationRequest,
+        signed_in: SignedIn | None,
+        *,
+        fresh: bool = False,
+        consented: bool = False,
+    ) -> Response:
+        tenant: TenantContext = request.state.tenant
+        after_post = request.method == "POST"
+        try:
+            decision = await self.flow.decide(
+                tenant, areq, signed_in, fresh=fresh, consented=consented
+            )
+        except OAuthError as exc:
+            return respond_error(areq.target, exc, after_post=after_post)
+        if decision.page == "login" or signed_in is None:
+            return self.login_page(request, areq)
+        if decision.page == "consent":
+            return self.consent_page(request, areq, signed_in, decision.granted)
+        if consented:
+            await self.flow.remember_consent(tenant, areq, signed_in.user_id, decision.granted)
+        return await self.flow.finish(request, areq, signed_in, decision.granted)
+
+    async def _validated(
+        self, request: Request, params: Mapping[str, Any]
+    ) -> AuthorizationRequest | Response:
+        tenant: TenantContext = request.state.tenant
+        try:
+            return await validate(tenant, {str(k): str(v) for k, v in params.items()}, self.clients)
+        except PageError as exc:
+            return error_page(tenant, exc.description)
+        except RedirectError as exc:
+            return respond_error(exc.target, exc.error, after_post=request.method == "POST")
+
+    async def authorize(self, request: Request) -> Response:
+        tenant: TenantContext = request.state.tenant
+        try:
+            params = await read_params(request)
+        except PageError as exc:
+            return error_page(tenant, exc.description)
+        areq = await self._validated(request, params)
+        if isinstance(areq, Response):
+            return areq
+        signed_in = await self.sessions.find(tenant, request.cookies.get(SESSION_COOKIE))
+        return await self.proceed(request, areq, signed_in)
+
+    async def _posted(
+        self, request: Request, stage: str
+    ) -> tuple[dict[str, str], dict[str, Any], AuthorizationRequest] | Response:
+        """The posted form, its sealed payload and the re-validated authorization
+        request, after the CSRF check; or the page or redirect that ends the flow."""
+        tenant: TenantContext = request.state.tenant
+        try:
+            form = await read_params(request)
+        except PageError as exc:
+            return error_page(tenant, exc.description)
+        cookie = request.cookies.get(csrf.CSRF_COOKIE)
+        if not csrf.check_csrf(self.keys, cookie, form.get("csrf_token")):
+            return error_page(tenant, EXPIRED, status=403)
+        payload = unseal(self.keys, f"{stage}:{tenant.root_id}", form.get("request"))
+        if payload is None or not isinstance(payload.get("params"), dict):
+            return error_page(tenant, EXPIRED)
+        areq = await self._validated(request, payload["params"])
+        if isinstance(areq, Response):
+            return areq
+        return form, payload, areq
+
+    async def login(self, request: Request) -> Response:
+        tenant: TenantContext = request.state.tenant
+        checked = await self._posted(request, "login")
+        if isinstance(checked, Response):
+            return checked
+        form, _payload, areq = checked
+        username, password = form.get("username", ""), form.get("password", "")
+        try:
+            if not username or not password:
+                raise InvalidGrant(BAD_LOGIN)
+            # argon2id verification runs in a worker thread (identity/passwords.py).
+            user_id = await self.flow.users.authenticate(tenant, username, password)
+        except InvalidGrant:
+            return self.login_page(request, areq, error=BAD_LOGIN, username=username)
+        old = request.cookies.get(SESSION_COOKIE)
+        raw, signed_in = await self.sessions.create(tenant, user_id, username, replacing=old)
+        response = await self.proceed(request, areq, signed_in, fresh=True)
+        response.set_cookie(
+            SESSION_COOKIE,
+            raw,
+            max_age=int(SESSION_LIFETIME.total_seconds()),
+            **cookie_options(tenant),
+        )
+        return response
+
+    async def consent(self, request: Request) -> Response:
+        tenant: TenantContext = request.state.tenant
+        checked = await self._posted(request, "consent")
+        if isinstance(checked, Response):
+            return checked
+        form, payload, areq = checked
+        signed_in = await self.sessions.find(tenant, request.cookies.get(SESSION_COOKIE))
+        if signed_in is None or signed_in.sid != payload.get("sid"):
+            return self.login_page(request, areq)
+        if form.get("decision") != "approve":
+            denied = AccessDeniedByUser("The user denied the request.")
+            return respond_error(areq.target, denied, after_post=True)
+        return await self.proceed(request, areq, signed_in, fresh=True, consented=True)
+
+
+def signin_router(state: AppState) -> APIRouter:
+    endpoints = SigninEndpoints(state)
+    router = APIRouter()
+    router.add_route(AUTHORIZE_PATH, endpoints.authorize, methods=["GET", "POST"])
+    router.add_route(LOGIN_PATH, endpoints.login, methods=["POST"])
+    router.add_route(CONSENT_PATH, endpoints.consent, methods=["POST"])
+    return router

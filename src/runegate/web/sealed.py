@@ -1,0 +1,55 @@
+"""Authorization requests carried through the login and consent forms, sealed with an
+HMAC under the server secret (tamper-proof, bound to a purpose, short-lived)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import time
+from typing import Any
+
+import orjson
+
+SEALED_LIFETIME = 600  # seconds a login or consent form stays usable
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(key: bytes, purpose: str, data: str) -> str:
+    return _b64(hmac.new(key, f"{purpose}.{data}".encode(), hashlib.sha256).digest())
+
+
+def seal(keys: tuple[bytes, ...], purpose: str, payload: dict[str, Any]) -> str:
+    body = {"p": payload, "e": int(time.time()) + SEALED_LIFETIME}
+    data = _b64(orjson.dumps(body))
+    return f"{data}.{_mac(keys[0], purpose, data)}"
+
+
+def unseal(keys: tuple[bytes, ...], purpose: str, sealed: str | None) -> dict[str, Any] | None:
+    """The payload, or None when forged, for another purpose, malformed or expired."""
+    if not sealed or len(sealed) > 16384:
+        return None
+    data, _, mac = sealed.partition(".")
+    matched = False
+    for key in keys:
+        matched |= hmac.compare_digest(_mac(key, purpose, data), mac)
+    if not matched:
+        return None
+    try:
+        body = orjson.loads(_unb64(data))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("p"), dict):
+        return None
+    if not isinstance(body.get("e"), int) or body["e"] < time.time():
+        return None
+    payload: dict[str, Any] = body["p"]
+    return payload

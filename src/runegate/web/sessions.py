@@ -1,0 +1,94 @@
+"""The server-side SSO session of one organization.
+
+The browser holds a random session id in an HttpOnly, SameSite=Lax cookie scoped to
+`/t/{org}/` (Secure when the public URL is https); the database holds only its keyed
+hash, with the user, the authentication time, the expiry and the client ids signed in.
+A new id is made at every login (no session fixation).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+
+from runegate.crypto.hashing import keyed_hash
+from runegate.crypto.hashing import keyed_hashes
+from runegate.crypto.hashing import random_secret
+from runegate.identity.users import PENDING_INVITATION
+from runegate.oauth.codes import aware
+from runegate.storage.db import Database
+from runegate.storage.models.signin import SsoSession
+from runegate.storage.repositories.signin import SsoSessionRepository
+from runegate.storage.repositories.users import UserRepository
+from runegate.tenancy.context import TenantContext
+
+SESSION_COOKIE = "runegate_session"
+SESSION_LIFETIME = timedelta(hours=8)
+_MAX_COOKIE = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    session_hash: str
+    sid: str
+    user_id: str
+    user_name: str
+    auth_time: datetime
+
+
+def cookie_options(tenant: TenantContext) -> dict[str, Any]:
+    return {
+        "path": f"/t/{tenant.root_name}/",
+        "httponly": True,
+        "samesite": "lax",
+        "secure": tenant.base_url.startswith("https://"),
+    }
+
+
+class SessionStore:
+    def __init__(self, db: Database, keys: tuple[bytes, ...]) -> None:
+        self.db = db
+        self.keys = keys
+
+    async def find(self, tenant: TenantContext, raw: str | None) -> SignedIn | None:
+        """The live session of the cookie value, if its user is still active."""
+        if not raw or len(raw) > _MAX_COOKIE:
+            return None
+        now = datetime.now(UTC)
+        async with self.db.read() as session:
+            repo = SsoSessionRepository(session, tenant=tenant)
+            row = None
+            for session_hash in keyed_hashes(self.keys, raw):
+                row = row or await repo.find_live(session_hash, now)
+            if row is None:
+                return None
+            user = await UserRepository(session, tenant=tenant).find(row.user_id)
+        if user is None or not user.active or user.attributes.get(PENDING_INVITATION):
+            return None
+        return SignedIn(row.session_hash, row.sid, user.id, user.user_name, aware(row.auth_time))
+
+    async def create(
+        self, tenant: TenantContext, user_id: str, user_name: str, *, replacing: str | None
+    ) -> tuple[str, SignedIn]:
+        """A new session (the cookie value and its facts); ends the one it replaces."""
+        raw = random_secret(32)
+        now = datetime.now(UTC).replace(microsecond=0)
+        row = SsoSession(
+            session_hash=keyed_hash(self.keys[0], raw),
+            sid=secrets.token_hex(16),
+            user_id=user_id,
+            auth_time=now,
+            expires_at=now + SESSION_LIFETIME,
+            client_ids=[],
+        )
+        async with self.db.write() as session:
+            repo = SsoSessionRepository(session, tenant=tenant)
+            if replacing and len(replacing) <= _MAX_COOKIE:
+                for old in keyed_hashes(self.keys, replacing):
+                    await repo.remove(old)
+            await repo.add(row)
+        return raw, SignedIn(row.session_hash, row.sid, user_id, user_name, now)
