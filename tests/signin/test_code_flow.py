@@ -7,6 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from runegate.storage.models.signin import SsoSession
+from tests.oidc.conftest import left_half_hash
+from tests.oidc.conftest import validate_id_token
 from tests.signin.conftest import CALLBACK
 from tests.signin.conftest import Signin
 from tests.signin.conftest import code_params
@@ -20,7 +22,8 @@ async def test_full_flow_with_login_consent_and_pkce(signin: Signin) -> None:
     user_id = await signin.admin.user("alice")
     browser = signin.browser()
     verifier, challenge = pkce_pair()
-    page = await browser.authorize(**code_params(app, challenge, login_hint="alice"))
+    params = code_params(app, challenge, login_hint="alice", nonce="n-42")
+    page = await browser.authorize(**params)
     assert page.status_code == 200
     assert "<strong>default</strong>" in page.text and '<html lang="en">' in page.text
     assert 'for="username"' in page.text and 'for="password"' in page.text
@@ -46,6 +49,10 @@ async def test_full_flow_with_login_consent_and_pkce(signin: Signin) -> None:
     body = token.json()
     assert body["token_type"] == "Bearer" and body["scope"] == "openid"
     assert body["expires_in"] == 3600
+    _header, claims = await validate_id_token(signin.admin.http, body["id_token"], app["clientId"])
+    assert claims["sub"] == user_id and claims["nonce"] == "n-42"
+    assert claims["at_hash"] == left_half_hash(body["access_token"])
+    assert claims["sid"] and isinstance(claims["auth_time"], int)
     facts = await signin.introspect(app, body["access_token"])
     assert facts["active"] is True and facts["client_id"] == app["clientId"]
     assert facts.get("sub", user_id) == user_id

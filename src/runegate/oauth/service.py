@@ -10,6 +10,7 @@ from runegate.crypto.jwks import JwksFetcher
 from runegate.oauth.assertions import AssertionVerifier
 from runegate.oauth.client_auth import ClientAuthenticator
 from runegate.oauth.clients import ClientStore
+from runegate.oauth.codes import CodeStore
 from runegate.oauth.grants.base import GrantServices
 from runegate.oauth.housekeeping import BackgroundPurge
 from runegate.oauth.key_store import KeyStore
@@ -42,7 +43,10 @@ class OAuthServer:
         self.purge = BackgroundPurge(state.db)
         # What grants reach through their GrantContext (grants/base.py).
         self.id_tokens = IdTokens(state.db, self.keys)
-        self.grants = GrantServices(self.issuer, RoleUserStore(state.db), state.db, self.id_tokens)
+        self.codes = CodeStore(state.db, secrets)
+        self.grants = GrantServices(
+            self.issuer, RoleUserStore(state.db), state.db, self.id_tokens, self.codes
+        )
 
 
 def install(state: AppState) -> OAuthServer:

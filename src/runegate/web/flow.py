@@ -21,8 +21,8 @@ from runegate.oauth.codes import CodeStore
 from runegate.oauth.endpoints.authorize import AuthorizationRequest
 from runegate.oauth.endpoints.authorize import ConsentRequired
 from runegate.oauth.endpoints.authorize import LoginRequired
+from runegate.oauth.grants.base import UserStore
 from runegate.oauth.grants.password import user_scopes
-from runegate.roles.store import RoleUserStore
 from runegate.storage.db import Database
 from runegate.storage.repositories.signin import ConsentRepository
 from runegate.tenancy.context import TenantContext
@@ -53,7 +53,7 @@ def needs_login(areq: AuthorizationRequest, signed_in: SignedIn | None, *, fresh
 
 
 class SigninFlow:
-    def __init__(self, db: Database, users: RoleUserStore, codes: CodeStore) -> None:
+    def __init__(self, db: Database, users: UserStore, codes: CodeStore) -> None:
         self.db = db
         self.users = users
         self.codes = codes

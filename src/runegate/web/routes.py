@@ -17,17 +17,14 @@ from starlette.responses import Response
 
 from runegate.errors import InvalidGrant
 from runegate.errors import OAuthError
-from runegate.oauth.codes import CodeStore
 from runegate.oauth.endpoints.authorize import AccessDeniedByUser
 from runegate.oauth.endpoints.authorize import AuthorizationRequest
 from runegate.oauth.endpoints.authorize import PageError
 from runegate.oauth.endpoints.authorize import RedirectError
 from runegate.oauth.endpoints.authorize import parse_params
 from runegate.oauth.endpoints.authorize import validate
-from runegate.oauth.grants.authorization_code import attach_code_store
 from runegate.oauth.request import FORM
 from runegate.oauth.service import server_of
-from runegate.roles.store import RoleUserStore
 from runegate.state import AppState
 from runegate.tenancy.context import TenantContext
 from runegate.web import csrf
@@ -78,9 +75,7 @@ class SigninEndpoints:
         self.keys = state.settings.secret_keys
         self.clients = ApplicationClients(state.db, server.clients)
         self.sessions = SessionStore(state.db, self.keys)
-        codes = CodeStore(state.db, self.keys)
-        attach_code_store(server.issuer, codes)
-        self.flow = SigninFlow(state.db, RoleUserStore(state.db), codes)
+        self.flow = SigninFlow(state.db, server.grants.users, server.codes)
 
     # -- pages ---------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import ClassVar
 from typing import Protocol
 
 from runegate.oauth.client_auth import AuthenticatedClient
+from runegate.oauth.codes import CodeStore
 from runegate.oauth.request import OAuthRequest
 from runegate.oauth.tokens import IssuedAccessToken
 from runegate.oauth.tokens import TokenIssuer
@@ -41,6 +42,7 @@ class GrantServices:
     users: UserStore
     db: Database
     id_tokens: IdTokens  # OIDC ID tokens and user claims (oidc/id_token.py)
+    codes: CodeStore  # authorization codes (oauth/codes.py)
 
 
 @dataclass(frozen=True, slots=True)
