@@ -30,6 +30,9 @@ async def test_full_flow_with_login_consent_and_pkce(signin: Signin) -> None:
     assert 'value="alice"' in page.text  # login_hint
     assert page.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    # Browsers apply form-action to the redirect that follows the form (CSP 3): the
+    # client's origin is allowed beside 'self', nothing else.
+    assert "form-action 'self' https://app.example;" in page.headers["content-security-policy"]
     csrf_cookie = page.headers["set-cookie"]
     assert "HttpOnly" in csrf_cookie and "SameSite=lax" in csrf_cookie
     assert "Path=/t/default/" in csrf_cookie
@@ -38,6 +41,7 @@ async def test_full_flow_with_login_consent_and_pkce(signin: Signin) -> None:
     session_cookie = consent.headers["set-cookie"]
     assert session_cookie.startswith("runegate_session=") and "HttpOnly" in session_cookie
     assert "Allow web?" in consent.text and "alice" in consent.text
+    assert "form-action 'self' https://app.example;" in consent.headers["content-security-policy"]
     redirect = await browser.approve(consent)
     assert redirect.status_code == 303
     assert redirect.headers["location"].startswith(CALLBACK + "?")

@@ -79,13 +79,22 @@ class SigninEndpoints:
 
     # -- pages ---------------------------------------------------------------------
 
-    def _form_page(self, request: Request, template: str, status: int, **ctx: Any) -> Response:
+    def _form_page(
+        self,
+        request: Request,
+        template: str,
+        status: int,
+        *,
+        redirect_to: str | None = None,
+        **ctx: Any,
+    ) -> Response:
         tenant: TenantContext = request.state.tenant
         cookie = csrf.usable_cookie(request.cookies.get(csrf.CSRF_COOKIE))
         value = cookie or csrf.new_cookie_value()
         response = render_page(
             template,
             status=status,
+            redirect_to=redirect_to,
             org_name=tenant.root_name,
             csrf_token=csrf.csrf_token(self.keys[0], value),
             **ctx,
@@ -108,6 +117,8 @@ class SigninEndpoints:
             request,
             "login.html",
             400 if error else 200,
+            # A successful sign-in may redirect straight to the client (consent skipped).
+            redirect_to=areq.target.redirect_uri,
             app_name=areq.client.name,
             action=LOGIN_PATH.format(org=tenant.root_name),
             sealed=sealed,
@@ -128,6 +139,7 @@ class SigninEndpoints:
             request,
             "consent.html",
             200,
+            redirect_to=areq.target.redirect_uri,
             app_name=areq.client.name,
             user_name=signed_in.user_name,
             scopes=[OIDC_SCOPE_TEXT.get(scope, scope) for scope in granted],
