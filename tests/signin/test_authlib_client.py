@@ -58,3 +58,8 @@ async def test_authlib_signs_a_user_in(
     assert token["token_type"] == "Bearer" and token["scope"] == "openid"
     _header, claims = await validate_id_token(signin.admin.http, token["id_token"], app["clientId"])
     assert claims["sub"] == user_id and claims["nonce"] == nonce
+    userinfo = await signin.admin.http.get(
+        metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {token['access_token']}"}
+    )
+    assert userinfo.status_code == 200, userinfo.text
+    assert userinfo.json()["sub"] == user_id

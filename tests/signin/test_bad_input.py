@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
+from runegate.oauth.housekeeping import purge
 from runegate.storage.models.signin import AuthorizationCode
 from runegate.storage.models.signin import SsoSession
 from tests.signin.conftest import AUTHORIZE
@@ -157,6 +158,15 @@ async def test_code_lives_at_most_sixty_seconds(signin: Signin) -> None:
         row.expires_at.replace(tzinfo=UTC) if row.expires_at.tzinfo is None else row.expires_at
     )
     assert expires - datetime.now(UTC) <= timedelta(seconds=60)
+    # Housekeeping deletes expired sessions and (an hour after expiry) codes.
+    state = signin.app.state.runegate
+    assert (await purge(state.db)).signin == 0
+    async with state.db.write() as session:
+        past = datetime.now(UTC) - timedelta(hours=2)
+        await session.execute(update(AuthorizationCode).values(expires_at=past))
+        await session.execute(update(SsoSession).values(expires_at=past))
+    assert (await purge(state.db)).signin == 2
+    assert await sessions(signin) == 0
 
 
 async def test_forms_without_csrf_token_create_no_session(signin: Signin) -> None:

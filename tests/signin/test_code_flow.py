@@ -7,8 +7,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from runegate.storage.models.signin import SsoSession
+from tests.conftest import AppFactory
+from tests.conftest import bearer
+from tests.conftest import get_token
 from tests.oidc.conftest import left_half_hash
 from tests.oidc.conftest import validate_id_token
+from tests.roles.conftest import ADMIN_SCOPES
+from tests.roles.conftest import Admin
 from tests.signin.conftest import CALLBACK
 from tests.signin.conftest import Signin
 from tests.signin.conftest import code_params
@@ -141,3 +146,15 @@ async def test_form_post_response_mode(signin: Signin) -> None:
     assert "<script nonce=" in posted.text
     token = await signin.exchange(app, fields["code"], verifier)
     assert token.status_code == 200, token.text
+
+
+async def test_cookies_are_secure_when_the_public_url_is_https(make_app: AppFactory) -> None:
+    app, http = await make_app(public_url="https://login.example")
+    signin = Signin(app, Admin(http, bearer(await get_token(http, ADMIN_SCOPES))))
+    web = await signin.app_with_code("web")
+    _verifier, challenge = pkce_pair()
+    page = await signin.browser().authorize(**code_params(web, challenge))
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith("runegate_csrf=") and "Secure" in cookie and "HttpOnly" in cookie
+    for client in signin.browsers:
+        await client.aclose()

@@ -14,10 +14,11 @@ tokens_app = typer.Typer(help="Issued tokens housekeeping.", no_args_is_help=Tru
 
 @tokens_app.command("purge")
 def purge_tokens() -> None:
-    """Delete expired or revoked tokens, expired deny-list entries and assertion ids."""
+    """Delete expired or revoked tokens, expired deny-list entries, assertion ids,
+    authorization codes and SSO sessions."""
     settings = load_settings()
     report = with_db(settings, purge)
     out.print(
         f"purged {report.tokens} token rows, {report.denied_jtis} deny-list entries, "
-        f"{report.assertions} assertion ids"
+        f"{report.assertions} assertion ids, {report.signin} sign-in codes and sessions"
     )

@@ -1,6 +1,7 @@
-"""Housekeeping: purge expired and revoked token rows, expired deny-list entries and
-used assertion ids, so storage does not grow without bound. Run in the background by
-every server process (cheap, indexed deletes) and by `runegate tokens purge`."""
+"""Housekeeping: purge expired and revoked token rows, expired deny-list entries, used
+assertion ids, and expired authorization codes and SSO sessions, so storage does not
+grow without bound. Run in the background by every server process (cheap, indexed
+deletes) and by `runegate tokens purge`."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from sqlalchemy import delete
 from sqlalchemy import or_
 
 from runegate.storage.db import Database
+from runegate.storage.models.signin import AuthorizationCode
+from runegate.storage.models.signin import SsoSession
 from runegate.storage.models.token import IssuedToken
 from runegate.storage.models.token import RevokedJti
 from runegate.storage.models.token import UsedAssertion
 
 log = logging.getLogger("runegate.oauth.housekeeping")
 PURGE_INTERVAL = 600.0
+CODE_KEPT = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,7 @@ class PurgeReport:
     tokens: int
     denied_jtis: int
     assertions: int
+    signin: int = 0  # expired authorization codes and SSO sessions
 
 
 async def purge(db: Database, *, grace: timedelta = timedelta(0)) -> PurgeReport:
@@ -42,10 +47,16 @@ async def purge(db: Database, *, grace: timedelta = timedelta(0)) -> PurgeReport
         )
         jtis = await session.execute(delete(RevokedJti).where(RevokedJti.expires_at < cutoff))
         used = await session.execute(delete(UsedAssertion).where(UsedAssertion.expires_at < cutoff))
+        # Used codes are kept a while past expiry so a late replay still revokes its tokens.
+        codes = await session.execute(
+            delete(AuthorizationCode).where(AuthorizationCode.expires_at < cutoff - CODE_KEPT)
+        )
+        sessions = await session.execute(delete(SsoSession).where(SsoSession.expires_at < cutoff))
     return PurgeReport(
         tokens=int(tokens.rowcount),  # type: ignore[attr-defined]
         denied_jtis=int(jtis.rowcount),  # type: ignore[attr-defined]
         assertions=int(used.rowcount),  # type: ignore[attr-defined]
+        signin=int(codes.rowcount) + int(sessions.rowcount),  # type: ignore[attr-defined]
     )
 
 
