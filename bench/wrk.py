@@ -33,6 +33,8 @@ class LoadSpec:
     connections: int = 32
     threads: int = 2
     timeout: float = 5.0
+    script: Path = SCRIPT
+    extra_env: tuple[tuple[str, str], ...] = ()  # more variables for the script
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,7 @@ def command(wrk: str, spec: LoadSpec) -> list[str]:
         f"--timeout={max(1, round(spec.timeout))}s",
         "--latency",
         "-s",
-        str(SCRIPT),
+        str(spec.script),
         spec.url,
     ]
 
@@ -105,6 +107,7 @@ def run_load(spec: LoadSpec) -> WrkResult:
     """Run wrk once (in its own process) and return its parsed summary."""
     wrk = find_wrk()
     env = {**os.environ, "BENCH_BODY": spec.body, "BENCH_AUTH": spec.authorization or ""}
+    env.update(spec.extra_env)
     done = subprocess.run(  # noqa: S603 - fixed argv, no shell
         command(wrk, spec),
         env=env,

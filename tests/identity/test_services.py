@@ -16,6 +16,7 @@ from runegate.identity.errors import PreconditionFailed
 from runegate.identity.errors import UnknownMember
 from runegate.identity.errors import WeakPassword
 from runegate.identity.passwords import PasswordPolicy
+from runegate.identity.passwords import prehashed
 from runegate.identity.revocation import revoke_user_tokens
 from runegate.storage.db import Database
 from runegate.storage.models.token import IssuedToken
@@ -99,6 +100,28 @@ async def test_passwords_and_authentication(
         await users.update_user(session, a, user.id, disabled)
     async with db.read() as session:
         assert await users.authenticate(session, a, "pat", PASSWORD) is None
+
+
+async def test_password_hashed_before_the_transaction(
+    db: Database, tenants: tuple[TenantContext, ...]
+) -> None:
+    """`prehashed` hashes outside the write transaction; inside, the service stores that
+    very hash (argon2id salts each hash, so a second hashing would differ) and still
+    applies the policy."""
+    a, _b = tenants
+    async with prehashed([PASSWORD, "weakpass"]):
+        async with db.write() as session:
+            user = await users.create_user(session, a, profile("early"), password=PASSWORD)
+            with pytest.raises(WeakPassword):
+                await users.create_user(session, a, profile("weak"), password="weakpass")
+        async with db.write() as session:
+            again = await users.create_user(session, a, profile("twin"), password=PASSWORD)
+    assert user.password_hash == again.password_hash
+    async with db.write() as session:
+        later = await users.create_user(session, a, profile("later"), password=PASSWORD)
+    assert later.password_hash != user.password_hash  # outside the block: hashed anew
+    async with db.read() as session:
+        assert await users.authenticate(session, a, "early", PASSWORD) is not None
 
 
 async def test_versions(db: Database, tenants: tuple[TenantContext, ...]) -> None:

@@ -209,3 +209,19 @@ async def test_pagination_and_count_cap(scim: Scim) -> None:
     low = (await scim.get("/Users", params={"startIndex": -3, "count": 1})).json()
     assert low["startIndex"] == 1
     assert_scim_error(await scim.get("/Users", params={"count": "x"}), 400, "invalidValue")
+
+
+def test_passwords_found_before_the_write_transaction() -> None:
+    """The routes hash these before `db.write()` (the last one a PATCH sets wins)."""
+    from runegate.scim.users import passwords_in
+
+    assert passwords_in({"userName": "a", "password": "P1"}) == ["P1"]
+    assert passwords_in({"userName": "a", "PassWord": "P2"}) == ["P2"]
+    ops = [
+        {"op": "replace", "path": "password", "value": "P3"},
+        {"op": "replace", "value": {"password": "P4", "nickName": "n"}},
+        {"op": "replace", "path": "nickName", "value": "m"},
+    ]
+    assert passwords_in({"Operations": ops}) == ["P4"]
+    assert passwords_in({"Operations": ops[:1]}) == ["P3"]
+    assert passwords_in({"userName": "a"}) == [] and passwords_in(["x"]) == []

@@ -3,6 +3,10 @@
 Hashing: argon2id with RFC 9106 / OWASP parameters (`crypto/hashing.py`); each hash or
 verification takes tens of milliseconds of CPU, so it runs in a worker thread.
 
+Hashes are computed before the write transaction opens (`prehashed`), so the write lock
+(SQLite's is database-wide) is never held during argon2id; `hash_for` inside the
+transaction takes the prepared hash, or hashes itself for a password nobody prepared.
+
 Policy defaults (per organization, overridable through organization attributes named
 `runegate.password.<field>`): at least 8 characters, an upper-case letter, a lower-case
 letter and a digit, and not containing the username.
@@ -11,8 +15,11 @@ letter and a digit, and not containing the username.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from collections.abc import Iterable
 from collections.abc import Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import fields
 from typing import Any
@@ -22,6 +29,7 @@ from runegate.crypto.hashing import verify_password
 from runegate.identity.errors import WeakPassword
 
 ATTRIBUTE_PREFIX = "runegate.password."
+_PREPARED: ContextVar[Mapping[str, str]] = ContextVar("runegate_prehashed", default={})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +87,21 @@ async def verify_password_async(password_hash: str | None, password: str) -> boo
     if not password_hash:
         return False
     return await asyncio.to_thread(verify_password, password_hash, password)
+
+
+@asynccontextmanager
+async def prehashed(passwords: Iterable[str]) -> AsyncIterator[None]:
+    """Hash `passwords` now, off the event loop and outside any transaction; within the
+    block, `hash_for` returns these hashes instead of hashing again."""
+    hashes = {p: await hash_password_async(p) for p in dict.fromkeys(passwords)}
+    token = _PREPARED.set({**_PREPARED.get(), **hashes})
+    try:
+        yield
+    finally:
+        _PREPARED.reset(token)
+
+
+async def hash_for(password: str) -> str:
+    """The hash prepared by an enclosing `prehashed`, else a fresh one."""
+    ready = _PREPARED.get().get(password)
+    return ready if ready is not None else await hash_password_async(password)

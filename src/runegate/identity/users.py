@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.identity.errors import PreconditionFailed
 from runegate.identity.passwords import PasswordPolicy
-from runegate.identity.passwords import hash_password_async
+from runegate.identity.passwords import hash_for
 from runegate.identity.passwords import verify_password_async
 from runegate.identity.revocation import revoke_user_tokens
 from runegate.storage.models.organization import Organization
@@ -80,7 +80,7 @@ async def _set_password(
     session: AsyncSession, tenant: TenantContext, user: User, password: str
 ) -> None:
     (await password_policy(session, tenant)).check(password, user.user_name)
-    user.password_hash = await hash_password_async(password)
+    user.password_hash = await hash_for(password)  # prepared before the transaction
 
 
 async def create_user(

@@ -22,6 +22,7 @@ from runegate.errors import Forbidden
 from runegate.errors import IdpError
 from runegate.http.auth import Access
 from runegate.http.errors import SCIM_ERROR_SCHEMA
+from runegate.identity.passwords import prehashed
 from runegate.scim import groups
 from runegate.scim import users
 from runegate.scim.discovery import MAX_OPERATIONS
@@ -131,7 +132,8 @@ async def _one(ctx: BulkContext, op: dict[str, Any]) -> dict[str, Any]:
         if method == "POST" and not op.get("bulkId"):
             raise InvalidValue("POST operations need a bulkId.")
         data = _resolve(op.get("data"), ctx.ids)
-        async with ctx.db.write() as session:
+        secrets = users.passwords_in(data) if kind == "Users" else []
+        async with prehashed(secrets), ctx.db.write() as session:
             result = await _runner(ctx, kind, method, op.get("version"))(session, rid, data)
     except IdpError as exc:
         out["status"] = str(exc.status)

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from runegate.errors import UnsupportedMediaType
 from runegate.http.auth import Access
+from runegate.identity.passwords import prehashed
 from runegate.http.auth import require_scopes
 from runegate.scim import discovery
 from runegate.scim import groups
@@ -31,6 +32,7 @@ from runegate.scim.query import ListQuery
 from runegate.scim.query import build_query
 from runegate.scim.query import search_query
 from runegate.scim.result import ScimResult
+from runegate.scim.users import passwords_in
 from runegate.scim.users import scim_base
 from runegate.state import AppState
 
@@ -132,6 +134,9 @@ def _resource_routes(router: APIRouter, state: AppState, kind: str, scopes: Scop
     """CRUD, list and .search for /Users or /Groups (same engine signatures)."""
     db, engine = state.db, users if kind == "Users" else groups
 
+    def secrets(body: Any) -> list[str]:
+        return passwords_in(body) if kind == "Users" else []
+
     async def list_all(request: Request, access: Access = _scoped(scopes.list)) -> Response:
         async with db.read() as session:
             return respond(await engine.search(session, access.tenant, query_of(request)))
@@ -143,7 +148,7 @@ def _resource_routes(router: APIRouter, state: AppState, kind: str, scopes: Scop
 
     async def create(request: Request, access: Access = _scoped(scopes.create)) -> Response:
         body = await read_json(request)
-        async with db.write() as session:
+        async with prehashed(secrets(body)), db.write() as session:
             return respond(await engine.create(session, access.tenant, body, query_of(request)))
 
     async def get(request: Request, rid: str, access: Access = _scoped(scopes.view)) -> Response:
@@ -153,7 +158,7 @@ def _resource_routes(router: APIRouter, state: AppState, kind: str, scopes: Scop
 
     async def put(request: Request, rid: str, access: Access = _scoped(scopes.update)) -> Response:
         body, etag = await read_json(request), request.headers.get("if-match")
-        async with db.write() as session:
+        async with prehashed(secrets(body)), db.write() as session:
             result = await engine.replace(
                 session, access.tenant, rid, body, query_of(request), etag
             )
@@ -163,7 +168,7 @@ def _resource_routes(router: APIRouter, state: AppState, kind: str, scopes: Scop
         request: Request, rid: str, access: Access = _scoped(scopes.update)
     ) -> Response:
         body, etag = await read_json(request), request.headers.get("if-match")
-        async with db.write() as session:
+        async with prehashed(secrets(body)), db.write() as session:
             result = await engine.patch(session, access.tenant, rid, body, query_of(request), etag)
         return respond(result)
 
@@ -193,12 +198,12 @@ def _me_routes(router: APIRouter, state: AppState) -> None:
 
     async def put(request: Request, access: Access = _scoped("internal_login")) -> Response:
         body, etag = await read_json(request), request.headers.get("if-match")
-        async with db.write() as session:
+        async with prehashed(passwords_in(body)), db.write() as session:
             return respond(await me.replace(session, access, body, query_of(request), etag))
 
     async def patch(request: Request, access: Access = _scoped("internal_login")) -> Response:
         body, etag = await read_json(request), request.headers.get("if-match")
-        async with db.write() as session:
+        async with prehashed(passwords_in(body)), db.write() as session:
             return respond(await me.patch(session, access, body, query_of(request), etag))
 
     router.add_api_route("/Me", get, methods=["GET"])

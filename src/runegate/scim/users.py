@@ -54,6 +54,35 @@ def as_scim(exc: InvalidInput) -> ScimError:
     return exc if isinstance(exc, ScimError) else InvalidValue(exc.description)
 
 
+PASSWORD_PATHS = ("password", "urn:ietf:params:scim:schemas:core:2.0:user:password")
+
+
+def _password_of(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return None
+    found = [v for k, v in value.items() if k.lower() == "password" and isinstance(v, str)]
+    return found[-1] if found else None
+
+
+def passwords_in(body: Any) -> list[str]:
+    """The password a Users or /Me body sets (POST/PUT body or PATCH operations), so the
+    route hashes it before the write transaction opens (`identity.passwords.prehashed`).
+    A password this misses is still hashed, inside the transaction."""
+    if not isinstance(body, dict):
+        return []
+    last = _password_of(body)
+    operations = body.get("Operations")
+    for op in operations if isinstance(operations, list) else []:
+        if not isinstance(op, dict):
+            continue
+        path, value = op.get("path"), op.get("value")
+        if isinstance(path, str) and path.lower() in PASSWORD_PATHS and isinstance(value, str):
+            last = value
+        elif path is None:
+            last = _password_of(value) or last
+    return [last] if last else []
+
+
 async def _full(session: AsyncSession, tenant: TenantContext, user: User) -> dict[str, Any]:
     groups = await GroupRepository(session, tenant=tenant).groups_of(user.id)
     return user_dict(user, groups, scim_base(tenant))
