@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench bench-peers docs clean
+.PHONY: run test lint bench bench-peers bench-scim docs clean
 
 $(BIN)/python:
 	@echo ">> creating $(VENV) with $$($(PYTHON) --version)"
@@ -44,6 +44,10 @@ bench: $(DEV_STAMP)
 
 bench-peers: $(DEV_STAMP)
 	@$(BIN)/python -m bench.peers
+
+# SCIM at a million users in PostgreSQL, alone (USERS=1000000 by default).
+bench-scim: $(DEV_STAMP)
+	@$(BIN)/python -m bench.scim_million $(USERS)
 
 docs: $(STAMP)
 	@$(BIN)/runegate config-docs > docs/configuration.md

@@ -26,6 +26,7 @@ import socket
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import replace
@@ -46,6 +47,9 @@ from bench.config import BOOT_CLIENT_SECRET
 from bench.config import ROOT
 from bench.config import BenchConfig
 from bench.machine import describe as describe_machine
+from bench.machine import loadavg
+from bench.procs import cpu_seconds
+from bench.procs import pids_matching
 from bench.servers import base_url
 from bench.servers import start_runegate
 from bench.wrk import LoadSpec
@@ -56,19 +60,130 @@ USERS = f"/t/{ORG}/scim2/Users"
 LUA = Path(__file__).with_name("scim_get.lua")
 PROBES = 2000  # distinct request paths per query
 SCOPES = "internal_user_mgt_list internal_user_mgt_view"
-GIVEN = (
-    "Alice Bruno Chen Dana Elif Farid Grace Hana Igor Jonas Kofi Lena Mateo Nia Omar Priya "
-    "Quinn Rosa Sami Tara Umar Vera Wei Ximena Yusuf Zoe Ana Ben Carla Dmitri Emma Felix "
-    "Gita Hugo Ines Jamal Kira Liam Maya Noor Oscar Paula Rafael Sara Tomas Uma Victor "
-    "Wanda Xavier Yara Zane Aiko Bilal Cleo Diego Esra Fatou Goran Hiro Isla"
-).split()
-FAMILY = (
-    "Smith Garcia Nguyen Kowalski Okafor Haddad Rossi Tanaka Dubois Novak Silva Jensen "
-    "Murphy Schmidt Kim Patel Ivanova Mensah Cohen Larsen Moreau Costa Ali Sato Fischer "
-    "Lopez Horvat Berg Khan Diaz Weber Popescu Nakamura Olsen Ferreira Romano Yilmaz "
-    "Lindqvist Mwangi Brennan Castillo Petrov Hoffmann Ng Abe Eriksen Santos Kaya Walsh "
-    "Ortiz Bauer Iqbal Ueda Varga Lund Rahman Moreno Keller Ito Quispe"
-).split()
+GIVEN = [
+    "Alice",
+    "Bruno",
+    "Chen",
+    "Dana",
+    "Elif",
+    "Farid",
+    "Grace",
+    "Hana",
+    "Igor",
+    "Jonas",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Ana",
+    "Ben",
+    "Carla",
+    "Dmitri",
+    "Emma",
+    "Felix",
+    "Gita",
+    "Hugo",
+    "Ines",
+    "Jamal",
+    "Kira",
+    "Liam",
+    "Maya",
+    "Noor",
+    "Oscar",
+    "Paula",
+    "Rafael",
+    "Sara",
+    "Tomas",
+    "Uma",
+    "Victor",
+    "Wanda",
+    "Xavier",
+    "Yara",
+    "Zane",
+    "Aiko",
+    "Bilal",
+    "Cleo",
+    "Diego",
+    "Esra",
+    "Fatou",
+    "Goran",
+    "Hiro",
+    "Isla",
+]
+FAMILY = [
+    "Smith",
+    "Garcia",
+    "Nguyen",
+    "Kowalski",
+    "Okafor",
+    "Haddad",
+    "Rossi",
+    "Tanaka",
+    "Dubois",
+    "Novak",
+    "Silva",
+    "Jensen",
+    "Murphy",
+    "Schmidt",
+    "Kim",
+    "Patel",
+    "Ivanova",
+    "Mensah",
+    "Cohen",
+    "Larsen",
+    "Moreau",
+    "Costa",
+    "Ali",
+    "Sato",
+    "Fischer",
+    "Lopez",
+    "Horvat",
+    "Berg",
+    "Khan",
+    "Diaz",
+    "Weber",
+    "Popescu",
+    "Nakamura",
+    "Olsen",
+    "Ferreira",
+    "Romano",
+    "Yilmaz",
+    "Lindqvist",
+    "Mwangi",
+    "Brennan",
+    "Castillo",
+    "Petrov",
+    "Hoffmann",
+    "Ng",
+    "Abe",
+    "Eriksen",
+    "Santos",
+    "Kaya",
+    "Walsh",
+    "Ortiz",
+    "Bauer",
+    "Iqbal",
+    "Ueda",
+    "Varga",
+    "Lund",
+    "Rahman",
+    "Moreno",
+    "Keller",
+    "Ito",
+    "Quispe",
+]
 DOMAINS = ("example.com", "example.org", "corp.example.net", "mail.example.io")
 GROUPS = 20  # groups for the memberships (one user in ten is in one)
 TARGETS_MS = {
@@ -160,7 +275,7 @@ def _rows(
             primary = bool(mail.get("primary"))
             emails.append((uid, position, org_id, value, value.lower(), mail["type"], primary))
         if i % 10 == 0:
-            members.append((org_id, groups[i % len(groups)], uid))
+            members.append((org_id, groups[(i // 10) % len(groups)], uid))
     return users, emails, members
 
 
@@ -181,7 +296,9 @@ async def load(dsn: str, org_id: str, total: int, batch: int = 50_000) -> None:
             users, emails, members = _rows(org_id, groups, start, min(batch, total - start))
             await conn.copy_records_to_table("user_account", records=users, columns=USER_COLUMNS)
             await conn.copy_records_to_table("user_email", records=emails, columns=EMAIL_COLUMNS)
-            await conn.copy_records_to_table("group_member", records=members, columns=MEMBER_COLUMNS)
+            await conn.copy_records_to_table(
+                "group_member", records=members, columns=MEMBER_COLUMNS
+            )
             print(f"   {start + len(users):,} users", flush=True)
         for table in ("user_account", "user_email", "group_member", "user_group"):
             await conn.execute(f"VACUUM ANALYZE {table}")
@@ -214,7 +331,9 @@ def probe_paths(total: int, seed: int = 6) -> dict[str, list[str]]:
         "emails.value eq": [_filter(f'emails.value eq "{p.email().upper()}"') for p in people()],
         "userName sw, pages of 100": [
             _filter(
-                f'userName sw "{p.given.lower()}."', startIndex=1 + 100 * rng.randrange(sw_pages), count=100
+                f'userName sw "{p.given.lower()}."',
+                startIndex=1 + 100 * rng.randrange(sw_pages),
+                count=100,
             )
             for p in people()
         ],
@@ -223,7 +342,9 @@ def probe_paths(total: int, seed: int = 6) -> dict[str, list[str]]:
             for _ in range(PROBES)
         ],
         "page of 100 (startIndex deep, 500,000 to 1,000,000)": [
-            _page(startIndex=1 + rng.randrange(deep_from, max(deep_from + 1, total - 100)), count=100)
+            _page(
+                startIndex=1 + rng.randrange(deep_from, max(deep_from + 1, total - 100)), count=100
+            )
             for _ in range(PROBES)
         ],
         "page of 100 sortBy=name.familyName": [
@@ -275,8 +396,15 @@ def check_paths(http: httpx.Client, auth: str, paths: dict[str, list[str]]) -> d
 
 
 def time_queries(
-    url: str, auth: str, paths: dict[str, list[str]], workdir: Path
+    url: str,
+    auth: str,
+    paths: dict[str, list[str]],
+    workdir: Path,
+    pids: Callable[[], list[int]],
 ) -> dict[str, Any]:
+    """wrk per query; `pids` are the processes doing the work (server workers and
+    PostgreSQL backends): their CPU per request hardly moves with other load on the
+    machine, unlike the latencies."""
     duration = float(os.environ.get("BENCH_SCIM_DURATION", "15"))
     connections = int(os.environ.get("BENCH_SCIM_CONNECTIONS", "2"))
     only = [n for n in os.environ.get("BENCH_SCIM_ONLY", "").split(",") if n]
@@ -298,7 +426,10 @@ def time_queries(
         )
         print(f">> {name}: 3 s warm-up, {duration:g} s run", flush=True)
         run_load(spec)
+        workers = pids()
+        cpu_before = cpu_seconds(workers)
         got = run_load(replace(spec, duration=duration))
+        cpu_ms = 1000 * (cpu_seconds(workers) - cpu_before) / max(got.requests, 1)
         results[name] = {
             "requests": got.requests,
             "rps": round(got.rps, 1),
@@ -306,6 +437,7 @@ def time_queries(
             "p50_ms": round(got.p50_ms, 2),
             "p90_ms": round(got.p90_ms, 2),
             "p99_ms": round(got.p99_ms, 2),
+            "cpu_ms_per_request": round(cpu_ms, 2),
             "target_p99_ms": TARGETS_MS[name],
         }
         print(f"   {json.dumps(results[name])}", flush=True)
@@ -333,6 +465,10 @@ def run(total: int) -> dict[str, Any]:
         asyncio.run(_admin(admin, [f"CREATE DATABASE {name}"]))
     cfg = replace(BenchConfig.from_env(), port=free_port())
     report: dict[str, Any] = {"machine": describe_machine(cfg), "users": total}
+    report["machine"]["load"] = (
+        f"{os.environ.get('BENCH_SCIM_CONNECTIONS', '2')} connections, 3 s warm-up + "
+        f"{os.environ.get('BENCH_SCIM_DURATION', '15')} s per query, {cfg.workers} server workers"
+    )
     try:
         # Kept between runs: the server's var/ (secret key) must match a reused database.
         workdir = ROOT / "var/bench/scim_million"
@@ -354,7 +490,13 @@ def run(total: int) -> dict[str, Any]:
                     auth = f"Bearer {scim_token(http)}"
                     report["answers"] = check_paths(http, auth, paths)
                 report["workers"] = cfg.workers
-                report["queries"] = time_queries(url, auth, paths, workdir)
+                report["loadavg_after_load"] = loadavg()
+
+                def pids() -> list[int]:
+                    return server.worker_pids() + pids_matching(f" {name} ")
+
+                report["queries"] = time_queries(url, auth, paths, workdir, pids)
+                report["loadavg_after"] = loadavg()
             finally:
                 server.stop()
     finally:

@@ -21,6 +21,7 @@ from runegate.identity.revocation import revoke_user_tokens
 from runegate.storage.db import Database
 from runegate.storage.models.token import IssuedToken
 from runegate.storage.models.token import RevokedJti
+from runegate.storage.models.user import User
 from runegate.storage.models.user import UserEmail
 from runegate.storage.repositories.users import GroupRepository
 from runegate.storage.repositories.users import UserRepository
@@ -80,6 +81,38 @@ async def test_two_tenant_isolation(db: Database, tenants: tuple[TenantContext, 
             )
     async with db.read() as session:
         assert (await users.get_user(session, a, user.id)).user_name == "same"
+
+
+async def test_pages_and_totals_per_organization(
+    db: Database, tenants: tuple[TenantContext, ...]
+) -> None:
+    """`page` and `total` (the trigger-kept count and the counted one) stay in their
+    organization; the count follows inserts and deletes."""
+    a, b = tenants  # each already has its administrator
+    async with db.write() as session:
+        made = [await users.create_user(session, a, profile(f"a{n}")) for n in range(5)]
+        await users.create_user(session, b, profile("b0"))
+    order = [User.user_name_ci.asc(), User.id.asc()]
+    async with db.read() as session:
+        repo_a, repo_b = UserRepository(session, tenant=a), UserRepository(session, tenant=b)
+        total, rows = await repo_a.page(None, order, 0, 2)  # a full page: counted
+        assert total == 6 and [u.user_name for u in rows] == ["a0", "a1"]
+        total, rows = await repo_a.page(None, order, 4, 10)  # short page: its own total
+        assert total == 6 and [u.user_name for u in rows] == ["a4", "admin"]
+        assert (await repo_a.page(None, order, 50, 10)) == (6, [])
+        assert (await repo_a.page(None, order, 0, 0)) == (6, [])
+        total, rows = await repo_b.page(None, order, 0, 1)
+        assert total == 2 and rows[0].org_id == b.org_id
+        named_a = User.user_name_ci.like("a%")
+        assert (await repo_b.page(named_a, order, 0, 1))[0] == 1  # admin only
+        assert (await repo_a.page(named_a, order, 0, 1))[0] == 6
+        ids = select(User.id).where(User.org_id == a.org_id)
+        assert await repo_a.total(ids, filtered=False) == await repo_a.total(ids, filtered=True)
+    async with db.write() as session:
+        await users.delete_user(session, a, made[0].id, expected_version=None)
+    async with db.read() as session:
+        assert (await UserRepository(session, tenant=a).page(None, order, 0, 1))[0] == 5
+        assert (await UserRepository(session, tenant=b).page(None, order, 0, 1))[0] == 2
 
 
 async def test_passwords_and_authentication(

@@ -29,7 +29,7 @@ from runegate.crypto.hashing import verify_password
 from runegate.identity.errors import WeakPassword
 
 ATTRIBUTE_PREFIX = "runegate.password."
-_PREPARED: ContextVar[Mapping[str, str]] = ContextVar("runegate_prehashed", default={})
+_PREPARED: ContextVar[Mapping[str, str] | None] = ContextVar("runegate_prehashed", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,7 @@ async def prehashed(passwords: Iterable[str]) -> AsyncIterator[None]:
     """Hash `passwords` now, off the event loop and outside any transaction; within the
     block, `hash_for` returns these hashes instead of hashing again."""
     hashes = {p: await hash_password_async(p) for p in dict.fromkeys(passwords)}
-    token = _PREPARED.set({**_PREPARED.get(), **hashes})
+    token = _PREPARED.set({**(_PREPARED.get() or {}), **hashes})
     try:
         yield
     finally:
@@ -103,5 +103,5 @@ async def prehashed(passwords: Iterable[str]) -> AsyncIterator[None]:
 
 async def hash_for(password: str) -> str:
     """The hash prepared by an enclosing `prehashed`, else a fresh one."""
-    ready = _PREPARED.get().get(password)
+    ready = (_PREPARED.get() or {}).get(password)
     return ready if ready is not None else await hash_password_async(password)

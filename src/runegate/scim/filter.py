@@ -65,6 +65,20 @@ def _normalize(value: Any, column: Column, binding: AttributeBinding) -> Any:
     return value if binding.case_exact and not column.folded else value.lower()
 
 
+def _prefix_range(expr: ColumnElement[Any], prefix: str) -> list[ColumnElement[bool]]:
+    """`sw` on a folded column (byte order: "C" collation, SQLite BINARY) as an index
+    range, prefix <= value < successor, beside the exact LIKE: a bound LIKE pattern
+    alone leaves PostgreSQL's generic plans without the range."""
+    if not prefix:
+        return []
+    last = ord(prefix[-1]) + 1
+    if last > 0x10FFFF:
+        return [expr >= prefix]
+    if 0xD800 <= last <= 0xDFFF:  # no surrogates in UTF-8: the next code point
+        last = 0xE000
+    return [expr >= prefix, expr < prefix[:-1] + chr(last)]
+
+
 def _operand(column: Column, binding: AttributeBinding) -> ColumnElement[Any]:
     expr: ColumnElement[Any] = column.expr
     if column.folded or binding.case_exact or not column.is_text:
@@ -86,7 +100,8 @@ def compare(
             raise InvalidFilter(f"Operator {op.value} needs a string value.")
         pattern = escape_like(value)
         pattern = {"co": f"%{pattern}%", "sw": f"{pattern}%", "ew": f"%{pattern}"}[op.value]
-        return and_(present, expr.like(pattern, escape="\\"))
+        bounds = _prefix_range(expr, value) if op == CompareOperator.sw and column.folded else []
+        return and_(present, *bounds, expr.like(pattern, escape="\\"))
     table: dict[CompareOperator, Callable[[Any, Any], Any]] = {
         CompareOperator.eq: lambda a, b: a == b,
         CompareOperator.gt: lambda a, b: a > b,

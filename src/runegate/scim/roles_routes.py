@@ -65,7 +65,8 @@ async def _one(session: AsyncSession, tenant: TenantContext, role: Role, status:
 async def _search(session: AsyncSession, tenant: TenantContext, query: ListQuery) -> ScimResult:
     where = compile_role_filter(query.filter)
     repo = RoleRepository(session, tenant=tenant)
-    total, rows = await repo.page(where, query.offset, query.count)
+    order = [Role.display_name_ci, Role.id]
+    total, rows = await repo.page(where, order, query.offset, query.count)
     items = await render_roles(session, tenant, rows, scim_base(tenant))
     return list_result(total, query.start_index, items)
 

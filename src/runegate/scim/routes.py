@@ -18,8 +18,8 @@ from starlette.responses import Response
 
 from runegate.errors import UnsupportedMediaType
 from runegate.http.auth import Access
-from runegate.identity.passwords import prehashed
 from runegate.http.auth import require_scopes
+from runegate.identity.passwords import prehashed
 from runegate.scim import discovery
 from runegate.scim import groups
 from runegate.scim import me

@@ -24,6 +24,7 @@ from runegate.storage.models.token import RevokedJti
 from runegate.storage.models.token import UsedAssertion
 from runegate.storage.models.user import Group
 from runegate.storage.models.user import GroupMember
+from runegate.storage.models.user import ResourceCount
 from runegate.storage.models.user import User
 from runegate.storage.models.user import UserEmail
 
@@ -43,6 +44,7 @@ __all__ = [
     "IssuedToken",
     "MailOutbox",
     "Organization",
+    "ResourceCount",
     "RevokedJti",
     "Role",
     "RoleGroup",

@@ -10,6 +10,7 @@ from typing import ClassVar
 from typing import Generic
 from typing import TypeVar
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runegate.errors import Conflict
 from runegate.errors import NotFound
 from runegate.storage.models.base import Base
+from runegate.storage.models.user import ResourceCount
 from runegate.tenancy.context import TenantContext
 
 M = TypeVar("M", bound=Base)
@@ -32,6 +34,8 @@ class TenantRepository(Generic[M]):
     model: ClassVar[type[Any]]
     not_found: ClassVar[str] = "The resource does not exist."
     conflict: ClassVar[str] = "The resource conflicts with an existing one."
+    # The `resource_count` kind kept by triggers for this table, if any.
+    counted: ClassVar[str | None] = None
 
     def __init__(self, session: AsyncSession, *, tenant: TenantContext) -> None:
         self.session = session
@@ -62,7 +66,44 @@ class TenantRepository(Generic[M]):
             .all()
         )
 
-    async def count(self, stmt: Select[M] | None = None) -> int:
+    async def page(
+        self,
+        where: ColumnElement[bool] | None,
+        order_by: Sequence[Any],
+        offset: int,
+        limit: int,
+    ) -> tuple[int, Sequence[M]]:
+        """A filtered, sorted page and the total count of matches.
+
+        The page's ids are chosen first, then only those rows are read: with an index
+        that fits the filter and the order, OFFSET skips index entries (an index-only
+        scan on PostgreSQL) instead of table rows. A page that is not full tells the
+        total by itself (no count: `userName eq` costs one query)."""
+        ids: Select[Any] = select(self.model.id).where(self.model.org_id == self.org_id)
+        if where is not None:
+            ids = ids.where(where)
+        rows: Sequence[M] = []
+        if limit > 0:
+            chosen = ids.order_by(*order_by).offset(offset).limit(limit).subquery()
+            stmt = self.select().join(chosen, self.model.id == chosen.c.id).order_by(*order_by)
+            rows = await self.list(stmt)
+            if len(rows) < limit and (rows or offset == 0):
+                return offset + len(rows), rows
+        return await self.total(ids, filtered=where is not None), rows
+
+    async def total(self, ids: Select[Any], *, filtered: bool) -> int:
+        """How many rows `ids` selects; unfiltered, the trigger-kept count when there is one."""
+        if not filtered and self.counted is not None:
+            stored = await self.session.scalar(
+                select(ResourceCount.total).where(
+                    ResourceCount.org_id == self.org_id, ResourceCount.kind == self.counted
+                )
+            )
+            if stored is not None:
+                return int(stored)
+        return await self.count(ids)
+
+    async def count(self, stmt: Select[Any] | None = None) -> int:
         base = stmt if stmt is not None else self.select()
         counted = select(func.count()).select_from(base.order_by(None).subquery())
         return int((await self.session.execute(counted)).scalar_one())

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement
-from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import select
 
@@ -32,18 +30,6 @@ class RoleRepository(TenantRepository[Role]):
         return await self.find_by(
             audience_type=audience_type, audience_value=audience_value, display_name_ci=name.lower()
         )
-
-    async def page(
-        self, where: ColumnElement[bool] | None, offset: int, limit: int
-    ) -> tuple[int, Sequence[Role]]:
-        stmt: Select[Any] = self.select()
-        if where is not None:
-            stmt = stmt.where(where)
-        total = await self.count(stmt)
-        if limit <= 0 or offset >= total:
-            return total, []
-        ordered = stmt.order_by(Role.display_name_ci, Role.id).offset(offset).limit(limit)
-        return total, await self.list(ordered)
 
     async def _links(self, stmt: Any) -> Links:
         found: Links = {}

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement
-from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
@@ -23,6 +21,7 @@ class UserRepository(TenantRepository[User]):
     model = User
     not_found = "The user does not exist."
     conflict = "A user with this userName already exists in the organization."
+    counted = "User"
 
     async def find_by_username(self, user_name: str) -> User | None:
         """userName is not case-exact (RFC 7643 §4.1.1)."""
@@ -55,23 +54,6 @@ class UserRepository(TenantRepository[User]):
         if rows:
             await self.session.execute(insert(UserEmail), rows)
 
-    async def page(
-        self,
-        where: ColumnElement[bool] | None,
-        order_by: Sequence[Any],
-        offset: int,
-        limit: int,
-    ) -> tuple[int, Sequence[User]]:
-        """A filtered, sorted page and the total count of matches."""
-        stmt: Select[Any] = self.select()
-        if where is not None:
-            stmt = stmt.where(where)
-        total = await self.count(stmt)
-        if limit <= 0 or offset >= total:
-            return total, []
-        rows = await self.list(stmt.order_by(*order_by).offset(offset).limit(limit))
-        return total, rows
-
 
 Member = tuple[User, str | None]  # a group member and its `display` as written
 
@@ -83,22 +65,6 @@ class GroupRepository(TenantRepository[Group]):
 
     async def find_by_name(self, display_name: str) -> Group | None:
         return await self.find_by(display_name_ci=display_name.lower())
-
-    async def page(
-        self,
-        where: ColumnElement[bool] | None,
-        order_by: Sequence[Any],
-        offset: int,
-        limit: int,
-    ) -> tuple[int, Sequence[Group]]:
-        stmt: Select[Any] = self.select()
-        if where is not None:
-            stmt = stmt.where(where)
-        total = await self.count(stmt)
-        if limit <= 0 or offset >= total:
-            return total, []
-        rows = await self.list(stmt.order_by(*order_by).offset(offset).limit(limit))
-        return total, rows
 
     async def members(self, group_id: str) -> list[Member]:
         return (await self.members_of([group_id])).get(group_id, [])

@@ -16,6 +16,65 @@ branch_labels = None
 depends_on = None
 
 
+def _folded(length: int) -> sa.types.TypeEngine[str]:
+    """Lower-cased copies compared byte by byte ("C" collation on PostgreSQL)."""
+    return sa.String(length=length).with_variant(
+        sa.String(length=length, collation="C"), "postgresql"
+    )
+
+
+# resource_count: users per organization, kept by triggers on user_account so that an
+# unfiltered list knows totalResults without counting every row. PostgreSQL: one
+# statement-level trigger per INSERT/DELETE statement (a COPY of 50,000 rows updates
+# the counter once); SQLite: row triggers (one writer at a time anyway).
+PG_COUNT_TRIGGERS = [
+    """CREATE FUNCTION runegate_count_users() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO resource_count (org_id, kind, total)
+      SELECT org_id, 'User', count(*) FROM counted_rows GROUP BY org_id
+      ON CONFLICT (org_id, kind) DO UPDATE SET total = resource_count.total + EXCLUDED.total;
+  ELSE
+    UPDATE resource_count SET total = resource_count.total - gone.n
+      FROM (SELECT org_id, count(*) AS n FROM counted_rows GROUP BY org_id) AS gone
+      WHERE resource_count.org_id = gone.org_id AND resource_count.kind = 'User';
+  END IF;
+  RETURN NULL;
+END $$""",
+    """CREATE TRIGGER user_account_counted_insert AFTER INSERT ON user_account
+  REFERENCING NEW TABLE AS counted_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION runegate_count_users()""",
+    """CREATE TRIGGER user_account_counted_delete AFTER DELETE ON user_account
+  REFERENCING OLD TABLE AS counted_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION runegate_count_users()""",
+]
+SQLITE_COUNT_TRIGGERS = [
+    """CREATE TRIGGER user_account_counted_insert AFTER INSERT ON user_account BEGIN
+  INSERT INTO resource_count (org_id, kind, total) VALUES (NEW.org_id, 'User', 1)
+    ON CONFLICT (org_id, kind) DO UPDATE SET total = total + 1;
+END""",
+    """CREATE TRIGGER user_account_counted_delete AFTER DELETE ON user_account BEGIN
+  UPDATE resource_count SET total = total - 1 WHERE org_id = OLD.org_id AND kind = 'User';
+END""",
+]
+
+
+def _count_triggers() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for statement in PG_COUNT_TRIGGERS if postgresql else SQLITE_COUNT_TRIGGERS:
+        op.execute(statement)
+
+
+def _drop_count_triggers() -> None:
+    for trigger in ("user_account_counted_insert", "user_account_counted_delete"):
+        if op.get_bind().dialect.name == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON user_account")
+        else:
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS runegate_count_users()")
+
+
 def upgrade() -> None:
     op.create_table(
         "api_resource",
@@ -173,7 +232,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("org_id", sa.String(length=36), nullable=False),
         sa.Column("user_name", sa.String(length=255), nullable=False),
-        sa.Column("user_name_ci", sa.String(length=255), nullable=False),
+        sa.Column("user_name_ci", _folded(255), nullable=False),
         sa.Column("external_id", sa.String(length=255), nullable=True),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("given_name", sa.String(length=255), nullable=True),
@@ -193,11 +252,18 @@ def upgrade() -> None:
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_account_org_id"), ["org_id"], unique=False)
         batch_op.create_index(
-            "ix_user_account_name_prefix",
-            ["org_id", "user_name_ci"],
-            unique=False,
-            postgresql_ops={"user_name_ci": "varchar_pattern_ops"},
+            "ix_user_account_name_order", ["org_id", "user_name_ci", "id"], unique=False
         )
+        batch_op.create_index(
+            "ix_user_account_created_order", ["org_id", "created_at", "id"], unique=False
+        )
+        for name in ("family", "given"):
+            batch_op.create_index(
+                f"ix_user_account_{name}_order",
+                ["org_id", sa.text(f"lower({name}_name)"), "id"],
+                unique=False,
+                postgresql_include=[f"{name}_name"],
+            )
 
     op.create_table(
         "user_email",
@@ -205,7 +271,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("org_id", sa.String(length=36), nullable=False),
         sa.Column("value", sa.String(length=320), nullable=False),
-        sa.Column("value_ci", sa.String(length=320), nullable=False),
+        sa.Column("value_ci", _folded(320), nullable=False),
         sa.Column("type", sa.String(length=64), nullable=True),
         sa.Column("primary", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -217,14 +283,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "position", name=op.f("pk_user_email")),
     )
     with op.batch_alter_table("user_email", schema=None) as batch_op:
-        batch_op.create_index("ix_user_email_value", ["org_id", "value_ci"], unique=False)
+        batch_op.create_index(
+            "ix_user_email_value", ["org_id", "value_ci", "user_id"], unique=False
+        )
 
     op.create_table(
         "user_group",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("org_id", sa.String(length=36), nullable=False),
         sa.Column("display_name", sa.String(length=255), nullable=False),
-        sa.Column("display_name_ci", sa.String(length=255), nullable=False),
+        sa.Column("display_name_ci", _folded(255), nullable=False),
         sa.Column("external_id", sa.String(length=255), nullable=True),
         sa.Column("attributes", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -571,8 +639,19 @@ def upgrade() -> None:
         [{"name": "config", "version": 0}],
     )
 
+    op.create_table(
+        "resource_count",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("org_id", "kind", name=op.f("pk_resource_count")),
+    )
+    _count_triggers()
+
 
 def downgrade() -> None:
+    _drop_count_triggers()
+    op.drop_table("resource_count")
     for table in ("user_consent", "sso_session", "authorization_code"):
         op.drop_table(table)
     op.drop_table("account_token")
@@ -610,9 +689,8 @@ def downgrade() -> None:
 
     op.drop_table("user_email")
     with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_user_account_name_prefix", postgresql_ops={"user_name_ci": "varchar_pattern_ops"}
-        )
+        for name in ("given", "family", "created", "name"):
+            batch_op.drop_index(f"ix_user_account_{name}_order")
         batch_op.drop_index(batch_op.f("ix_user_account_org_id"))
 
     op.drop_table("user_account")
