@@ -10,6 +10,7 @@ from bench.scim_million import USER_COLUMNS
 from bench.scim_million import _rows
 from bench.scim_million import person
 from bench.scim_million import probe_paths
+
 from runegate.scim.query import build_query
 
 
