@@ -127,7 +127,7 @@ def _check(
         return "replayed"
     if aware(row.expires_at) <= datetime.now(UTC):
         return "expired"
-    if not secrets.compare_digest(row.client_id, client_id):
+    if not secrets.compare_digest(row.client_id.encode(), client_id.encode()):
         return "other_client"
     # RFC 6749 §4.1.3: identical redirect_uri when the authorization request had one.
     if row.redirect_uri and redirect_uri != row.redirect_uri:
