@@ -77,3 +77,13 @@ def _signin(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_signin)
+
+
+def _accounts(state: AppState) -> APIRouter:
+    """Hosted pages: invitation, password recovery, email verification."""
+    from runegate.web.accounts import account_router
+
+    return account_router(state)
+
+
+SURFACES.append(_accounts)

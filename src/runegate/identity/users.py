@@ -14,11 +14,13 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runegate.errors import InvalidInput
 from runegate.identity.errors import PreconditionFailed
 from runegate.identity.passwords import PasswordPolicy
 from runegate.identity.passwords import hash_for
 from runegate.identity.passwords import verify_password_async
 from runegate.identity.revocation import revoke_user_tokens
+from runegate.mail.outbox import enqueue_account_mail
 from runegate.storage.models.organization import Organization
 from runegate.storage.models.user import User
 from runegate.storage.repositories.users import UserRepository
@@ -28,6 +30,7 @@ from runegate.tenancy.context import TenantContext
 INTERNAL_PREFIX = "runegate:"
 PENDING_INVITATION = "runegate:pendingInvitation"
 ACTIVE_UNSET = "runegate:activeUnset"
+WSO2_SCHEMA = "urn:scim:wso2:schema"
 
 
 @dataclass(slots=True)
@@ -95,14 +98,52 @@ async def create_user(
     repo = UserRepository(session, tenant=tenant)
     user = User(attributes={})
     _apply(user, profile)
+    recipient = primary_email(profile.emails)
     if invite:
+        if recipient is None:
+            raise InvalidInput("askPassword needs an email address to send the invitation to.")
         user.active = False
         user.attributes = {**user.attributes, PENDING_INVITATION: True}
     elif password is not None:
         await _set_password(session, tenant, user, password)
     await repo.add(user)
     await repo.replace_emails(user.id, profile.emails)
+    if invite and recipient is not None:
+        enqueue_account_mail(
+            session, tenant.org_id, kind="invite", user_id=user.id, recipient=recipient
+        )
+    elif recipient is not None and _asks_verification(profile):
+        enqueue_account_mail(
+            session, tenant.org_id, kind="verify", user_id=user.id, recipient=recipient
+        )
     return user
+
+
+def _asks_verification(profile: UserProfile) -> bool:
+    """Asgardeo's `urn:scim:wso2:schema` verifyEmail flag."""
+    wso2 = profile.document.get(WSO2_SCHEMA)
+    return isinstance(wso2, dict) and wso2.get("verifyEmail") is True
+
+
+def _email_change(user: User, before: str | None, profile: UserProfile) -> str | None:
+    """The new primary address when it changed; a changed address is no longer verified."""
+    after = primary_email(profile.emails)
+    if after is None or (before or "").lower() == after.lower():
+        return None
+    wso2 = user.attributes.get(WSO2_SCHEMA)
+    if isinstance(wso2, dict) and EMAIL_VERIFIED in wso2:
+        rest = {k: v for k, v in wso2.items() if k != EMAIL_VERIFIED}
+        user.attributes = {**user.attributes, WSO2_SCHEMA: rest}
+    return after
+
+
+def primary_email(emails: Sequence[dict[str, Any]]) -> str | None:
+    """The primary email value, else the first one."""
+    values = [e for e in emails if e.get("value")]
+    for email in values:
+        if email.get("primary"):
+            return str(email["value"])
+    return str(values[0]["value"]) if values else None
 
 
 def check_version(version: int, expected: int | None) -> None:
@@ -129,7 +170,9 @@ async def update_user(
     user = await repo.get(user_id)
     check_version(user.version, expected_version)
     was_active = user.active
+    email_before = primary_email(user.emails)
     _apply(user, profile)
+    changed_email = _email_change(user, email_before, profile)
     if password is not None:
         await _set_password(session, tenant, user, password)
         user.attributes = {k: v for k, v in user.attributes.items() if k != PENDING_INVITATION}
@@ -138,6 +181,10 @@ async def update_user(
     await repo.replace_emails(user.id, profile.emails)
     if (password is not None and by_admin) or (was_active and not user.active):
         await revoke_user_tokens(session, tenant, user.id)
+    if changed_email is not None and _asks_verification(profile):
+        enqueue_account_mail(
+            session, tenant.org_id, kind="verify", user_id=user.id, recipient=changed_email
+        )
     return user
 
 
@@ -174,3 +221,42 @@ async def authenticate(
     user = await UserRepository(session, tenant=tenant).find_by_username(user_name)
     ok = await verify_password_async(user.password_hash if user else None, password)
     return user if ok and user is not None and user.active else None
+
+
+async def set_own_password(
+    session: AsyncSession, tenant: TenantContext, user_id: str, password: str
+) -> User:
+    """A password chosen through an invitation or recovery link, under the organization's
+    policy: accepts a pending invitation (the user becomes active) and ends every token
+    the user holds."""
+    repo = UserRepository(session, tenant=tenant)
+    user = await repo.get(user_id)
+    await _set_password(session, tenant, user, password)
+    if user.attributes.get(PENDING_INVITATION):
+        user.active = True
+        user.attributes = {k: v for k, v in user.attributes.items() if k != PENDING_INVITATION}
+    user.version += 1
+    await repo.flush()
+    await revoke_user_tokens(session, tenant, user.id)
+    return user
+
+
+EMAIL_VERIFIED = "emailVerified"
+
+
+async def mark_email_verified(
+    session: AsyncSession, tenant: TenantContext, user_id: str, email: str
+) -> User | None:
+    """Record that the user proved `email` (`urn:scim:wso2:schema` emailVerified); None
+    when the address is no longer the user's."""
+    repo = UserRepository(session, tenant=tenant)
+    user = await repo.get(user_id)
+    if email.lower() not in {str(e.get("value", "")).lower() for e in user.emails}:
+        return None
+    wso2 = dict(user.attributes.get(WSO2_SCHEMA) or {})
+    wso2[EMAIL_VERIFIED] = True
+    wso2.pop("verifyEmail", None)
+    user.attributes = {**user.attributes, WSO2_SCHEMA: wso2}
+    user.version += 1
+    await repo.flush()
+    return user

@@ -26,6 +26,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import event
+from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -276,3 +277,16 @@ class Outbox:
                 .where(MailOutbox.id == row.id, MailOutbox.attempts == row.attempts)
                 .values(**values)
             )
+
+
+async def recent_account_mails(
+    session: AsyncSession, org_id: str, user_id: str, kind: str, since: datetime
+) -> int:
+    """How many account mails of `kind` were queued for the user since `since`."""
+    stmt = select(func.count()).where(
+        MailOutbox.org_id == org_id,
+        MailOutbox.user_id == user_id,
+        MailOutbox.kind == kind,
+        MailOutbox.created_at >= since,
+    )
+    return int((await session.execute(stmt)).scalar_one())

@@ -22,7 +22,10 @@ class Wso2User(Extension):
     """On create: no password; the user stays inactive until the invitation is accepted."""
 
     verify_email: bool | None = None
-    """Ask the user to verify the primary email (recorded; no mail is sent)."""
+    """With a new or changed email: mail the user a verification link."""
+
+    email_verified: bool | None = None
+    """Set when the user opened the verification link of the primary email."""
 
 
 ScimUser = User[EnterpriseUser | Wso2User]

@@ -30,6 +30,7 @@ class AccountTokenRepository(TenantRepository[AccountToken]):
                 AccountToken.used_at.is_(None),
             )
             .values(used_at=now)
+            .execution_options(synchronize_session=False)
         )
 
     async def find_hash(self, hashes: Sequence[str], purpose: str) -> AccountToken | None:
@@ -49,6 +50,7 @@ class AccountTokenRepository(TenantRepository[AccountToken]):
                 AccountToken.expires_at > now,
             )
             .values(used_at=now)
+            .execution_options(synchronize_session=False)
         )
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
@@ -63,14 +65,8 @@ class AccountTokenRepository(TenantRepository[AccountToken]):
 
     async def users_with_email(self, email: str) -> Sequence[User]:
         """Users of the organization having this email address (not case-exact)."""
-        stmt = (
-            select(User)
-            .join(UserEmail, UserEmail.user_id == User.id)
-            .where(
-                User.org_id == self.org_id,
-                UserEmail.org_id == self.org_id,
-                UserEmail.value_ci == email.lower(),
-            )
-            .distinct()
+        owners = select(UserEmail.user_id).where(
+            UserEmail.org_id == self.org_id, UserEmail.value_ci == email.lower()
         )
+        stmt = select(User).where(User.org_id == self.org_id, User.id.in_(owners))
         return (await self.session.execute(stmt)).scalars().all()
