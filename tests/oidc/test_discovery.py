@@ -19,7 +19,12 @@ async def test_discovery_document(client: httpx.AsyncClient) -> None:
     assert doc["jwks_uri"] == f"{BASE}/oauth2/jwks"
     assert doc["introspection_endpoint"] == f"{BASE}/oauth2/introspect"
     assert doc["revocation_endpoint"] == f"{BASE}/oauth2/revoke"
-    assert doc["grant_types_supported"] == ["authorization_code", "client_credentials", "password"]
+    assert doc["grant_types_supported"] == [
+        "authorization_code",
+        "client_credentials",
+        "password",
+        "refresh_token",
+    ]
     assert doc["authorization_endpoint"] == f"{BASE}/oauth2/authorize"
     assert doc["response_types_supported"] == ["code"]
     assert doc["response_modes_supported"] == ["query", "form_post"]

@@ -59,6 +59,12 @@ class Admin:
         body = {"schemas": [PATCH], "Operations": list(ops)}
         return await self.call("PATCH", f"{self.roles}/{role_id}", json=body)
 
+    async def new_app(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST an application (201) and return the created one."""
+        response = await self.call("POST", f"/t/{self.org}/api/server/v1/applications", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
     async def user(self, name: str) -> str:
         body = {"userName": name, "password": PASSWORD}
         response = await self.call("POST", f"/t/{self.org}/scim2/Users", json=body)

@@ -19,6 +19,7 @@ from runegate.cache import Cache
 from runegate.cache import CacheRegistry
 from runegate.oauth.app_defaults import DEFAULT_ACCESS_TOKEN_LIFETIME
 from runegate.oauth.app_defaults import DEFAULT_ID_TOKEN_LIFETIME
+from runegate.oauth.app_defaults import DEFAULT_REFRESH_TOKEN_LIFETIME
 from runegate.oidc.claims import requested_claims
 from runegate.storage.db import Database
 from runegate.storage.models.api_resource import ApiResource
@@ -57,6 +58,10 @@ class ClientRecord:
     id_token_audience: tuple[str, ...] = ()
     id_token_alg: str = "RS256"
     requested_claims: frozenset[str] = frozenset()
+    # refreshToken.expiryInSeconds / renewRefreshToken / extendRenewedRefreshTokenExpiryTime.
+    refresh_lifetime: int = DEFAULT_REFRESH_TOKEN_LIFETIME
+    renew_refresh: bool = True
+    extend_refresh: bool = False
 
     @property
     def active(self) -> bool:
@@ -72,6 +77,7 @@ def build_record(app: Application, scopes: Mapping[str, str]) -> ClientRecord:
     access: dict[str, Any] = oidc.get("accessToken") or {}
     auth: dict[str, Any] = oidc.get("clientAuthentication") or {}
     id_token: dict[str, Any] = oidc.get("idToken") or {}
+    refresh: dict[str, Any] = oidc.get("refreshToken") or {}
     advanced: dict[str, Any] = (app.settings or {}).get("advancedConfigurations") or {}
     token_type = str(access.get("type") or "Default")
     return ClientRecord(
@@ -100,6 +106,9 @@ def build_record(app: Application, scopes: Mapping[str, str]) -> ClientRecord:
         id_token_audience=tuple(str(a) for a in id_token.get("audience") or () if a),
         id_token_alg=str(id_token.get("idTokenSignedResponseAlg") or "RS256"),
         requested_claims=requested_claims(app.settings),
+        refresh_lifetime=_int(refresh.get("expiryInSeconds"), DEFAULT_REFRESH_TOKEN_LIFETIME),
+        renew_refresh=refresh.get("renewRefreshToken") is not False,
+        extend_refresh=refresh.get("extendRenewedRefreshTokenExpiryTime") is True,
     )
 
 

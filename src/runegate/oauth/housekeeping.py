@@ -13,6 +13,7 @@ from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import and_
 from sqlalchemy import delete
 from sqlalchemy import or_
 
@@ -42,7 +43,11 @@ async def purge(db: Database, *, grace: timedelta = timedelta(0)) -> PurgeReport
     async with db.write() as session:
         tokens = await session.execute(
             delete(IssuedToken).where(
-                or_(IssuedToken.expires_at < cutoff, IssuedToken.revoked.is_(True))
+                or_(
+                    IssuedToken.expires_at < cutoff,
+                    # Rotated refresh tokens stay until expiry: their reuse must be detected.
+                    and_(IssuedToken.revoked.is_(True), IssuedToken.kind != "refresh"),
+                )
             )
         )
         jtis = await session.execute(delete(RevokedJti).where(RevokedJti.expires_at < cutoff))

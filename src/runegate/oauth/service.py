@@ -14,6 +14,7 @@ from runegate.oauth.codes import CodeStore
 from runegate.oauth.grants.base import GrantServices
 from runegate.oauth.housekeeping import BackgroundPurge
 from runegate.oauth.key_store import KeyStore
+from runegate.oauth.refresh import RefreshTokens
 from runegate.oauth.signing_keys import configure_secrets
 from runegate.oauth.tokens import TokenIssuer
 from runegate.oauth.verifier import AccessTokenVerifier
@@ -44,8 +45,14 @@ class OAuthServer:
         # What grants reach through their GrantContext (grants/base.py).
         self.id_tokens = IdTokens(state.db, self.keys)
         self.codes = CodeStore(state.db, secrets)
+        self.refresh = RefreshTokens(state.db, secrets, self.lookup)
         self.grants = GrantServices(
-            self.issuer, RoleUserStore(state.db), state.db, self.id_tokens, self.codes
+            self.issuer,
+            RoleUserStore(state.db),
+            state.db,
+            self.id_tokens,
+            self.codes,
+            refresh=self.refresh,
         )
 
 

@@ -37,7 +37,7 @@ async def introspect(
     body.update(
         {
             "client_id": token.client_id,
-            "token_type": "Bearer" if token.kind == "access" else "refresh_token",
+            "token_type": "Bearer" if token.kind == "access" else "Refresh",
             "exp": utc_timestamp(token.expires_at),
             "iat": utc_timestamp(token.issued_at),
             "nbf": utc_timestamp(token.issued_at),

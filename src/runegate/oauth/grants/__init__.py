@@ -6,9 +6,11 @@ from runegate.oauth.grants.authorization_code import AuthorizationCodeGrant
 from runegate.oauth.grants.base import Grant
 from runegate.oauth.grants.client_credentials import ClientCredentialsGrant
 from runegate.oauth.grants.password import PasswordGrant
+from runegate.oauth.grants.refresh_token import RefreshTokenGrant
 
 GRANTS: dict[str, Grant] = {
     AuthorizationCodeGrant.grant_type: AuthorizationCodeGrant(),
     ClientCredentialsGrant.grant_type: ClientCredentialsGrant(),
     PasswordGrant.grant_type: PasswordGrant(),
+    RefreshTokenGrant.grant_type: RefreshTokenGrant(),
 }

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from runegate.errors import InvalidRequest
 from runegate.oauth.grants.base import GrantContext
+from runegate.oauth.grants.base import add_refresh_token
 from runegate.oauth.grants.base import token_response
 
 
@@ -45,6 +46,15 @@ class AuthorizationCodeGrant:
             grant_id=grant.grant_id,
         )
         body = token_response(issued)
+        await add_refresh_token(
+            ctx,
+            body,
+            user_id=grant.user_id,
+            scopes=grant.scopes,
+            grant_id=grant.grant_id,
+            auth_time=grant.auth_time,
+            sid=grant.sid,
+        )
         if "openid" in grant.scopes:
             body["id_token"] = await ctx.id_tokens.issue(
                 tenant,

@@ -8,12 +8,14 @@ user store, database, ID tokens), built once per app instance by `oauth/service.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from typing import ClassVar
 from typing import Protocol
 
 from runegate.oauth.client_auth import AuthenticatedClient
 from runegate.oauth.codes import CodeStore
+from runegate.oauth.refresh import RefreshTokens
 from runegate.oauth.request import OAuthRequest
 from runegate.oauth.tokens import IssuedAccessToken
 from runegate.oauth.tokens import TokenIssuer
@@ -43,6 +45,7 @@ class GrantServices:
     db: Database
     id_tokens: IdTokens  # OIDC ID tokens and user claims (oidc/id_token.py)
     codes: CodeStore  # authorization codes (oauth/codes.py)
+    refresh: RefreshTokens  # refresh tokens, rotation and reuse detection (oauth/refresh.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +87,28 @@ def token_response(issued: IssuedAccessToken) -> dict[str, Any]:
     body["token_type"] = "Bearer"
     body["expires_in"] = issued.expires_in
     return body
+
+
+async def add_refresh_token(
+    ctx: GrantContext,
+    body: dict[str, Any],
+    *,
+    user_id: str,
+    scopes: tuple[str, ...],
+    grant_id: str,
+    auth_time: datetime | None = None,
+    sid: str | None = None,
+) -> None:
+    """RFC 6749 §5.1: a refresh token beside a user's access token when the application
+    lists the `refresh_token` grant (as Asgardeo: `offline_access` is not required)."""
+    record = ctx.client.record
+    if "refresh_token" in record.grant_types:
+        body["refresh_token"] = await ctx.services.refresh.issue(
+            ctx.request.tenant,
+            record,
+            user_id=user_id,
+            scopes=scopes,
+            grant_id=grant_id,
+            auth_time=auth_time,
+            sid=sid,
+        )

@@ -1,7 +1,8 @@
 """The resource owner password credentials grant.
 
 Implements: RFC 6749 §4.3 (confidential clients that list `password` in grantTypes;
-§4.3.2 username and password parameters; no refresh token here). Bad credentials, a
+§4.3.2 username and password parameters; a refresh token when the app lists the
+`refresh_token` grant, oauth/refresh.py). Bad credentials, a
 disabled user or one pending an invitation all answer `invalid_grant` with one generic
 description (the reason goes to `detail`). API-resource scopes are requested ∩
 authorized for the application ∩ granted by the user's roles; OIDC scopes are not
@@ -10,13 +11,17 @@ role-gated. With `openid` granted the answer carries an ID token (oidc/id_token.
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 from typing import ClassVar
 
 from runegate.errors import InvalidRequest
 from runegate.errors import UnauthorizedClient
 from runegate.oauth.grants.base import GrantContext
+from runegate.oauth.grants.base import add_refresh_token
 from runegate.oauth.grants.base import token_response
+from runegate.oauth.refresh import new_grant_id
 
 # OIDC Core §5.4 (and offline_access, §11): identity scopes, not API permissions.
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access"})
@@ -47,10 +52,14 @@ class PasswordGrant:
         user_id = await store.authenticate(tenant, username, password)
         by_roles = await store.role_scopes(tenant, record.application_id, user_id)
         granted = user_scopes(ctx.requested_scopes, record.scopes, by_roles)
+        grant_id, auth_time = new_grant_id(), datetime.now(UTC).replace(microsecond=0)
         issued = await ctx.issuer.issue(
-            tenant, record, granted, subject=user_id, subject_type="user"
+            tenant, record, granted, subject=user_id, subject_type="user", grant_id=grant_id
         )
         body = token_response(issued)
+        await add_refresh_token(
+            ctx, body, user_id=user_id, scopes=granted, grant_id=grant_id, auth_time=auth_time
+        )
         if "openid" in granted:  # OIDC Core §3.1.3.3, as Asgardeo answers this grant
             body["id_token"] = await ctx.id_tokens.issue(
                 tenant,
@@ -58,6 +67,7 @@ class PasswordGrant:
                 user_id=user_id,
                 scopes=granted,
                 access_token=issued.access_token,
+                auth_time=int(auth_time.timestamp()),
                 amr=["pwd"],
             )
         return body

@@ -39,6 +39,10 @@ class IssuedToken(Base):
     issued_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column(index=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Refresh tokens: when the user authenticated and the SSO session id (`sid`), so a
+    # refresh can issue an ID token with the original `auth_time` (OIDC Core §12.2).
+    auth_time: Mapped[datetime | None] = mapped_column(default=None)
+    sid: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class RevokedJti(Base):

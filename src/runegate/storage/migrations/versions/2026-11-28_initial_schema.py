@@ -143,6 +143,8 @@ def upgrade() -> None:
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked", sa.Boolean(), nullable=False),
+        sa.Column("auth_time", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sid", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_issued_token")),
     )
     with op.batch_alter_table("issued_token", schema=None) as batch_op:
