@@ -214,7 +214,7 @@ def _check(found: TokenRow | None, client: ClientRecord) -> Outcome:
     if found is None or found[0].kind != "refresh":
         return "unknown"
     token, app_state, generation = found
-    if not secrets.compare_digest(token.client_id, client.client_id):
+    if not secrets.compare_digest(token.client_id.encode(), client.client_id.encode()):
         return "other_client"  # RFC 6749 §6: only the client it was issued to
     if app_state != "ACTIVE" or generation != token.secret_generation:
         return "application"  # deleted or disabled app, or a regenerated secret
