@@ -188,3 +188,21 @@ async def test_revocation_of_a_refresh_token_ends_its_grant(admin: Admin) -> Non
     deleted = await admin.call("DELETE", f"{APPS}/{app['id']}")
     assert deleted.status_code == 204, deleted.text
     assert (await introspect(admin.http, other["refresh_token"])) == {"active": False}
+
+
+async def test_password_change_and_user_deletion_end_refresh(admin: Admin) -> None:
+    app = await refresh_app(admin, "follows-user")
+    pat = await admin.user("pat")
+    quinn = await admin.user("quinn")
+    pats = (await login(admin, app, "pat", "openid"))["refresh_token"]
+    quinns = (await login(admin, app, "quinn", "openid"))["refresh_token"]
+    patch = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "password", "value": "New-Passw0rd-9"}],
+    }
+    changed = await admin.call("PATCH", f"/t/default/scim2/Users/{pat}", json=patch)
+    assert changed.status_code == 200, changed.text
+    refused(await refresh(admin.http, app, pats))
+    deleted = await admin.call("DELETE", f"/t/default/scim2/Users/{quinn}")
+    assert deleted.status_code == 204, deleted.text
+    refused(await refresh(admin.http, app, quinns))
