@@ -38,6 +38,10 @@ def runegate_argv(setup: bool) -> list[str]:
     return [*runegate_cmd(), "serve", *(["--setup"] if setup else [])]
 
 
+UNLIMITED = str(10**9)
+LIMITS = ("TOKEN_PER_CLIENT", "TOKEN_PER_IP", "SCIM_PER_CLIENT", "SCIM_PER_IP")
+
+
 def runegate_env(cfg: BenchConfig, database_url: str, workdir: Path) -> dict[str, str]:
     # No setting of the outer shell leaks into the server under test.
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUNEGATE_")}
@@ -50,6 +54,8 @@ def runegate_env(cfg: BenchConfig, database_url: str, workdir: Path) -> dict[str
         RUNEGATE_ADMIN_PASSWORD="Bench-admin-password-1",
         RUNEGATE_BOOTSTRAP_CLIENT_ID=BOOT_CLIENT_ID,
         RUNEGATE_BOOTSTRAP_CLIENT_SECRET=BOOT_CLIENT_SECRET,
+        # Limits stay on (their cost is measured) but never refuse the load generator.
+        **{f"RUNEGATE_RATE_LIMIT_{name}": UNLIMITED for name in LIMITS},
     )
     return env
 

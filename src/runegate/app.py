@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi import FastAPI
 
 from runegate import __version__
+from runegate.audit.context import RequestFactsMiddleware
 from runegate.config import Settings
 from runegate.http.handlers import CatchAllMiddleware
 from runegate.http.handlers import install_handlers
@@ -19,6 +20,8 @@ from runegate.oauth.cors import CorsMiddleware
 from runegate.observability.health import health
 from runegate.observability.metrics import Metrics
 from runegate.observability.metrics import MetricsMiddleware
+from runegate.ratelimit.limiter import Limiter
+from runegate.ratelimit.middleware import RateLimitMiddleware
 from runegate.secret_check import verify_secret_key
 from runegate.state import AppState
 from runegate.storage.db import Database
@@ -38,6 +41,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     settings = settings or Settings()
     state = AppState(settings=settings, db=db or Database(settings.database_url))
     metrics = Metrics()
+    state.limiter = limiter = Limiter.from_settings(settings, lambda: state.redis)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -49,9 +53,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
             state.redis = RedisLink(settings.redis_url, state.caches)
             state.redis.start()  # connects in the background: Redis is never required
+            limiter.shared.sync.start()
         try:
             yield
         finally:
+            await limiter.shared.sync.stop()
             if state.redis is not None:
                 await state.redis.stop()
                 state.redis = None
@@ -76,7 +82,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
     for factory in _surfaces():
         app.include_router(factory(state))
-    # Added innermost first: Trace > Metrics > CatchAll > BodyLimit > Cors > Tenant > routes.
+    # Innermost first: Trace > Metrics > CatchAll > BodyLimit > Cors > Tenant > Facts > Rate.
+    app.add_middleware(RateLimitMiddleware, limiter=limiter)
+    app.add_middleware(RequestFactsMiddleware)
     app.add_middleware(TenantMiddleware, state=state)
     app.add_middleware(CorsMiddleware, state=state)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

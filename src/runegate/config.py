@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -107,6 +108,42 @@ class Settings(BaseSettings):
         description="Sender address (`From`) of outbound mail; an organization may override "
         "it with its attribute `runegate.mail.from`.",
     )
+    rate_limits_enabled: bool = Field(
+        True,
+        description="Rate limits on the token, sign-in and SCIM endpoints (429 with "
+        "`Retry-After`). Each limit below is requests per minute per organization, with "
+        "bursts up to the same number; 0 disables that limit. Counters are per process, "
+        "and shared across nodes when Redis is configured (docs/security.md).",
+    )
+    rate_limit_token_per_client: int = Field(
+        1200, ge=0, description="`POST /oauth2/token` per client id."
+    )
+    rate_limit_token_per_ip: int = Field(
+        1200, ge=0, description="`POST /oauth2/token` per client IP address."
+    )
+    rate_limit_signin_per_client: int = Field(
+        600, ge=0, description="Authorize and login pages per client id."
+    )
+    rate_limit_signin_per_ip: int = Field(
+        120,
+        ge=0,
+        description="Authorize and login pages per client IP address (slows password "
+        "guessing; account lockout applies on top).",
+    )
+    rate_limit_scim_per_client: int = Field(
+        1200, ge=0, description="SCIM 2.0 endpoints per client (of the access token)."
+    )
+    rate_limit_scim_per_ip: int = Field(
+        1200, ge=0, description="SCIM 2.0 endpoints per client IP address."
+    )
+    audit_retention_days: int = Field(
+        90,
+        ge=0,
+        le=36500,
+        description="Days an audit event (management change, sign-in) is kept before "
+        "housekeeping deletes it (every 10 minutes in each server, and `runegate tokens "
+        "purge`). 0 keeps events forever.",
+    )
     var_dir: Path = Field(Path("./var"), description="Directory for generated development state.")
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
     max_body_bytes: int = Field(
@@ -124,6 +161,11 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         url = self.public_url or f"http://{self.host}:{self.port}"
         return url.rstrip("/")
+
+    @property
+    def audit_retention(self) -> timedelta | None:
+        days = self.audit_retention_days
+        return timedelta(days=days) if days else None
 
     @property
     def is_sqlite(self) -> bool:

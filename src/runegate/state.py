@@ -16,6 +16,7 @@ from runegate.storage.repositories.organizations import OrganizationRepository
 from runegate.tenancy.context import TenantContext
 
 if TYPE_CHECKING:
+    from runegate.ratelimit.limiter import Limiter
     from runegate.redis_link import RedisLink
 
 
@@ -25,6 +26,7 @@ class AppState:
     db: Database
     caches: CacheRegistry = field(default_factory=CacheRegistry)
     redis: RedisLink | None = None  # set while serving when RUNEGATE_REDIS_URL is configured
+    limiter: Limiter | None = None  # rate limits (runegate.ratelimit), set by create_app
 
     def __post_init__(self) -> None:
         self.tenants: Cache[TenantContext] = Cache(self.caches, "tenants")

@@ -43,6 +43,11 @@ def server_env(
             "RUNEGATE_ADMIN_PASSWORD": "admin-password-for-tests",
             "RUNEGATE_BOOTSTRAP_CLIENT_ID": BOOT_CLIENT_ID,
             "RUNEGATE_BOOTSTRAP_CLIENT_SECRET": BOOT_CLIENT_SECRET,
+            # Load from loopback must not meet the default rate limits.
+            "RUNEGATE_RATE_LIMIT_TOKEN_PER_IP": "1000000000",
+            "RUNEGATE_RATE_LIMIT_TOKEN_PER_CLIENT": "1000000000",
+            "RUNEGATE_RATE_LIMIT_SCIM_PER_IP": "1000000000",
+            "RUNEGATE_RATE_LIMIT_SCIM_PER_CLIENT": "1000000000",
             **overrides,
         }
     )

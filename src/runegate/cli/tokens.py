@@ -1,6 +1,9 @@
-"""`runegate tokens purge`: delete expired and revoked token rows now."""
+"""`runegate tokens purge`: delete expired and revoked token rows, and audit events past
+their retention (`RUNEGATE_AUDIT_RETENTION_DAYS`), now."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import typer
 
@@ -15,10 +18,11 @@ tokens_app = typer.Typer(help="Issued tokens housekeeping.", no_args_is_help=Tru
 @tokens_app.command("purge")
 def purge_tokens() -> None:
     """Delete expired or revoked tokens, expired deny-list entries, assertion ids,
-    authorization codes and SSO sessions."""
+    authorization codes, SSO sessions, and audit events older than the retention."""
     settings = load_settings()
-    report = with_db(settings, purge)
+    report = with_db(settings, partial(purge, audit_retention=settings.audit_retention))
     out.print(
         f"purged {report.tokens} token rows, {report.denied_jtis} deny-list entries, "
-        f"{report.assertions} assertion ids, {report.signin} sign-in codes and sessions"
+        f"{report.assertions} assertion ids, {report.signin} sign-in codes and sessions, "
+        f"{report.audit_events} audit events"
     )

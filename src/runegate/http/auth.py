@@ -21,6 +21,8 @@ from typing import Protocol
 from starlette.requests import Request
 
 from runegate import errors
+from runegate.audit.context import set_caller
+from runegate.http.errors import surface_for_path
 from runegate.tenancy.context import TenantContext
 
 
@@ -108,7 +110,19 @@ async def verify_token(request: Request, raw: str) -> Access:
             "The access token is not valid for this organization.",
             headers={"WWW-Authenticate": challenge("invalid_token")},
         )
+    if token.subject_type == "user":
+        set_caller(token.user_id or token.subject, "user")
+    else:
+        set_caller(token.client_id, "application")
+    limit_client(request, tenant, token)
     return Access(tenant=tenant.for_org(token.org_id), token=token)
+
+
+def limit_client(request: Request, tenant: TenantContext, token: AccessToken) -> None:
+    """SCIM's per-client rate limit, once the client is known (429 + Retry-After)."""
+    limiter = request.app.state.runegate.limiter
+    if limiter is not None and surface_for_path(request.url.path) == "scim":
+        limiter.enforce("scim", "client", tenant.root_name, token.client_id)
 
 
 def require_scopes(*scopes: str, any_of: bool = False) -> Callable[[Request], Awaitable[Access]]:

@@ -47,6 +47,7 @@ _OAUTH_BY_STATUS: dict[int, str] = {
     401: "invalid_client",
     403: "access_denied",
     404: "invalid_request",
+    429: "slow_down",  # registered for token responses by RFC 8628 §3.5 / §7.3
     500: "server_error",
     503: "temporarily_unavailable",
 }

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runegate import audit
 from runegate.identity.errors import UnknownMember
 from runegate.identity.users import check_version
 from runegate.storage.models.user import Group
@@ -76,6 +77,9 @@ async def create_group(
     _apply(group, profile)
     await repo.add(group)
     await _write_members(session, tenant, group.id, profile.member_ids, profile.displays)
+    await audit.record(
+        session, tenant=tenant, action="group.create", target_type="group", target_id=group.id
+    )
     return group
 
 
@@ -94,6 +98,9 @@ async def update_group(
     group.version += 1
     await repo.flush()
     await _write_members(session, tenant, group.id, profile.member_ids, profile.displays)
+    await audit.record(
+        session, tenant=tenant, action="group.update", target_type="group", target_id=group.id
+    )
     return group
 
 
@@ -103,6 +110,9 @@ async def delete_group(
     repo = GroupRepository(session, tenant=tenant)
     check_version((await repo.get(group_id)).version, expected_version)
     await repo.delete(group_id)
+    await audit.record(
+        session, tenant=tenant, action="group.delete", target_type="group", target_id=group_id
+    )
 
 
 async def search_groups(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runegate import audit
 from runegate.errors import InvalidInput
 from runegate.identity.errors import PreconditionFailed
 from runegate.identity.passwords import PasswordPolicy
@@ -116,6 +117,9 @@ async def create_user(
         enqueue_account_mail(
             session, tenant.org_id, kind="verify", user_id=user.id, recipient=recipient
         )
+    await audit.record(
+        session, tenant=tenant, action="user.create", target_type="user", target_id=user.id
+    )
     return user
 
 
@@ -185,6 +189,9 @@ async def update_user(
         enqueue_account_mail(
             session, tenant.org_id, kind="verify", user_id=user.id, recipient=changed_email
         )
+    await audit.record(
+        session, tenant=tenant, action="user.update", target_type="user", target_id=user.id
+    )
     return user
 
 
@@ -196,6 +203,9 @@ async def delete_user(
     check_version(user.version, expected_version)
     await revoke_user_tokens(session, tenant, user.id)
     await repo.delete(user.id)
+    await audit.record(
+        session, tenant=tenant, action="user.delete", target_type="user", target_id=user.id
+    )
 
 
 async def get_user(session: AsyncSession, tenant: TenantContext, user_id: str) -> User:

@@ -1,12 +1,10 @@
 """Housekeeping: purge expired and revoked token rows, expired deny-list entries, used
-assertion ids, and expired authorization codes and SSO sessions, so storage does not
-grow without bound. Run in the background by every server process (cheap, indexed
-deletes) and by `runegate tokens purge`."""
+assertion ids, expired authorization codes and SSO sessions, and audit events past their
+retention, so storage does not grow without bound. Run in the background by every server
+process (cheap, indexed deletes) and by `runegate tokens purge`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC
@@ -17,12 +15,14 @@ from sqlalchemy import and_
 from sqlalchemy import delete
 from sqlalchemy import or_
 
+from runegate.periodic import Periodic
 from runegate.storage.db import Database
 from runegate.storage.models.signin import AuthorizationCode
 from runegate.storage.models.signin import SsoSession
 from runegate.storage.models.token import IssuedToken
 from runegate.storage.models.token import RevokedJti
 from runegate.storage.models.token import UsedAssertion
+from runegate.storage.repositories.audit import purge_before
 
 log = logging.getLogger("runegate.oauth.housekeeping")
 PURGE_INTERVAL = 600.0
@@ -35,11 +35,16 @@ class PurgeReport:
     denied_jtis: int
     assertions: int
     signin: int = 0  # expired authorization codes and SSO sessions
+    audit_events: int = 0
 
 
-async def purge(db: Database, *, grace: timedelta = timedelta(0)) -> PurgeReport:
-    """Delete rows that can no longer matter (expired, or revoked tokens)."""
-    cutoff = datetime.now(UTC) - grace
+async def purge(
+    db: Database, *, grace: timedelta = timedelta(0), audit_retention: timedelta | None = None
+) -> PurgeReport:
+    """Delete rows that can no longer matter (expired, or revoked tokens), and audit
+    events older than `audit_retention` (kept forever when None)."""
+    now = datetime.now(UTC)
+    cutoff = now - grace
     async with db.write() as session:
         tokens = await session.execute(
             delete(IssuedToken).where(
@@ -57,36 +62,28 @@ async def purge(db: Database, *, grace: timedelta = timedelta(0)) -> PurgeReport
             delete(AuthorizationCode).where(AuthorizationCode.expires_at < cutoff - CODE_KEPT)
         )
         sessions = await session.execute(delete(SsoSession).where(SsoSession.expires_at < cutoff))
+        audited = await purge_before(session, now - audit_retention) if audit_retention else 0
     return PurgeReport(
         tokens=int(tokens.rowcount),  # type: ignore[attr-defined]
         denied_jtis=int(jtis.rowcount),  # type: ignore[attr-defined]
         assertions=int(used.rowcount),  # type: ignore[attr-defined]
         signin=int(codes.rowcount) + int(sessions.rowcount),  # type: ignore[attr-defined]
+        audit_events=audited,
     )
 
 
-class BackgroundPurge:
-    def __init__(self, db: Database, interval: float = PURGE_INTERVAL) -> None:
+class BackgroundPurge(Periodic):
+    def __init__(
+        self,
+        db: Database,
+        interval: float = PURGE_INTERVAL,
+        *,
+        audit_retention: timedelta | None = None,
+    ) -> None:
+        super().__init__(self._purge, interval, log, "token purge")
         self.db = db
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
+        self.audit_retention = audit_retention
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                report = await purge(self.db)
-                log.info("purged %d token rows", report.tokens)
-            except Exception as exc:  # the database may be briefly down
-                log.warning("token purge failed: %s", type(exc).__name__)
+    async def _purge(self) -> None:
+        report = await purge(self.db, audit_retention=self.audit_retention)
+        log.info("purged %d token rows", report.tokens)

@@ -41,7 +41,7 @@ class OAuthServer:
         self.issuer = TokenIssuer(secrets, self.writer, self.keys)
         self.lookup = TokenLookup(state.db, secrets, self.keys)
         self.verifier = AccessTokenVerifier(self.lookup)
-        self.purge = BackgroundPurge(state.db)
+        self.purge = BackgroundPurge(state.db, audit_retention=state.settings.audit_retention)
         # What grants reach through their GrantContext (grants/base.py).
         self.id_tokens = IdTokens(state.db, self.keys)
         self.codes = CodeStore(state.db, secrets)

@@ -14,6 +14,7 @@ from dataclasses import field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runegate import audit
 from runegate.errors import Conflict
 from runegate.errors import InvalidInput
 from runegate.storage.models.application import Application
@@ -116,7 +117,11 @@ async def _write(session: AsyncSession, tenant: TenantContext, role: Role, data:
 
 
 async def create_role(session: AsyncSession, tenant: TenantContext, data: RoleInput) -> Role:
-    return await _write(session, tenant, Role(version=1), data)
+    role = await _write(session, tenant, Role(version=1), data)
+    await audit.record(
+        session, tenant=tenant, action="role.create", target_type="role", target_id=role.id
+    )
+    return role
 
 
 async def update_role(
@@ -127,11 +132,17 @@ async def update_role(
         data.audience_value not in (None, role.audience_value)
     ):
         raise InvalidInput("The audience of a role cannot be changed.")
+    await audit.record(
+        session, tenant=tenant, action="role.update", target_type="role", target_id=role.id
+    )
     return await _write(session, tenant, role, data)
 
 
 async def delete_role(session: AsyncSession, tenant: TenantContext, role_id: str) -> None:
     await RoleRepository(session, tenant=tenant).delete(role_id)
+    await audit.record(
+        session, tenant=tenant, action="role.delete", target_type="role", target_id=role_id
+    )
 
 
 def ids(values: Sequence[tuple[str, str]]) -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runegate import audit
 from runegate.management.api_resources import errors as api_errors
 from runegate.management.api_resources import views
 from runegate.management.api_resources.schemas import ApiResourceCreate
@@ -84,6 +85,13 @@ async def create_resource(
             )
         )
         await add_scopes(ScopeRepository(session, tenant=tenant), resource, body.scopes)
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="api_resource.create",
+            target_type="api_resource",
+            target_id=resource.id,
+        )
         return await views.to_response(session, tenant, resource)
 
 
@@ -108,12 +116,26 @@ async def patch_resource(
             resource.description = body.description
         await add_scopes(ScopeRepository(session, tenant=tenant), resource, body.addedScopes)
         await ApiResourceRepository(session, tenant=tenant).flush()
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="api_resource.update",
+            target_type="api_resource",
+            target_id=resource.id,
+        )
 
 
 async def delete_resource(*, state: AppState, tenant: TenantContext, api_id: str) -> None:
     async with config_write(state) as session:
         await load_writable(session, tenant, api_id)
         await ScopeRepository(session, tenant=tenant).delete_resource(api_id)
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="api_resource.delete",
+            target_type="api_resource",
+            target_id=api_id,
+        )
 
 
 async def get_scopes(*, state: AppState, tenant: TenantContext, api_id: str) -> list[ScopeItem]:
@@ -142,6 +164,13 @@ async def put_scopes(
                 row.display_name = scope.displayName or scope.name
                 row.description = scope.description
         await scopes.flush()
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="api_resource.scopes.replace",
+            target_type="api_resource",
+            target_id=api_id,
+        )
 
 
 async def delete_scope(*, state: AppState, tenant: TenantContext, api_id: str, name: str) -> None:
@@ -152,3 +181,10 @@ async def delete_scope(*, state: AppState, tenant: TenantContext, api_id: str, n
         if row is None or row.api_resource_id != api_id:
             raise api_errors.SCOPE_NOT_FOUND.error(api_id=api_id, name=name)
         await scopes.delete_scopes([row.id])
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="api_resource.scope.delete",
+            target_type="api_resource",
+            target_id=api_id,
+        )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runegate import audit
 from runegate.management.applications import errors as app_errors
 from runegate.management.applications.schemas import AuthorizedApi
 from runegate.management.applications.schemas import AuthorizedApiCreate
@@ -81,6 +82,13 @@ async def authorize(
         if any(g.api_resource_id == resource.id for g in await apps.authorized_apis(app.id)):
             raise app_errors.API_ALREADY_AUTHORIZED.error(api_id=resource.id)
         await apps.authorize(app.id, resource.id, scopes, policy_id=body.policyIdentifier)
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.api.authorize",
+            target_type="application",
+            target_id=app.id,
+        )
 
 
 async def patch_authorized(
@@ -99,6 +107,13 @@ async def patch_authorized(
         await apps.remove_scopes(app.id, [s.id for s in removed])
         _, added = await resource_scopes(session, tenant, api_id, body.addedScopes)
         await apps.authorize(app.id, resource.id, added, policy_id=grant.policy_id)
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.api.update",
+            target_type="application",
+            target_id=app.id,
+        )
 
 
 async def unauthorize(*, state: AppState, tenant: TenantContext, app_id: str, api_id: str) -> None:
@@ -107,3 +122,10 @@ async def unauthorize(*, state: AppState, tenant: TenantContext, app_id: str, ap
         app = await load(apps, app_id)
         if not await apps.unauthorize(app.id, api_id):
             raise app_errors.API_NOT_AUTHORIZED.error(api_id=api_id)
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.api.unauthorize",
+            target_type="application",
+            target_id=app.id,
+        )

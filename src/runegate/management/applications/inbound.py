@@ -9,6 +9,7 @@ the next regeneration.
 
 from __future__ import annotations
 
+from runegate import audit
 from runegate.crypto.hashing import keyed_hash
 from runegate.crypto.hashing import random_secret
 from runegate.management.applications import errors as app_errors
@@ -70,6 +71,13 @@ async def put_oidc(
         app.public_client = config.publicClient
         app.oidc = oidc.to_stored(config)
         await apps.flush()
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.oidc.update",
+            target_type="application",
+            target_id=app.id,
+        )
     result = current_config(app)
     result.clientSecret = secret
     return result
@@ -84,6 +92,13 @@ async def delete_oidc(*, state: AppState, tenant: TenantContext, app_id: str) ->
         app.client_secret_hash = None
         app.secret_generation += 1
         await apps.flush()
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.oidc.delete",
+            target_type="application",
+            target_id=app.id,
+        )
 
 
 async def regenerate_secret(*, state: AppState, tenant: TenantContext, app_id: str) -> OidcConfig:
@@ -98,6 +113,13 @@ async def regenerate_secret(*, state: AppState, tenant: TenantContext, app_id: s
         app.secret_generation += 1
         app.state = ACTIVE
         await apps.flush()
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.secret.regenerate",
+            target_type="application",
+            target_id=app.id,
+        )
     result = current_config(app)
     result.clientSecret = secret
     return result
@@ -111,3 +133,10 @@ async def revoke(*, state: AppState, tenant: TenantContext, app_id: str) -> None
         app.state = REVOKED
         app.secret_generation += 1  # Asgardeo: the client's secrets and tokens are revoked
         await apps.flush()
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.revoke",
+            target_type="application",
+            target_id=app.id,
+        )

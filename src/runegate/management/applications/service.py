@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from runegate import audit
 from runegate.crypto.hashing import keyed_hash
 from runegate.crypto.hashing import random_secret
 from runegate.management.applications import errors as app_errors
@@ -109,6 +110,13 @@ async def create_application(
         apps = ApplicationRepository(session, tenant=tenant)
         await check_unique(apps, name=body.name, client_id=client_id)
         await apps.add(app)
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.create",
+            target_type="application",
+            target_id=app.id,
+        )
     return ApplicationCreated(
         id=app.id,
         name=app.name,
@@ -163,6 +171,13 @@ async def patch_application(
             app.template_id = body.templateId
         app.settings = settings_of(body, app.settings)
         await apps.flush()
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.update",
+            target_type="application",
+            target_id=app.id,
+        )
 
 
 async def delete_application(*, state: AppState, tenant: TenantContext, app_id: str) -> None:
@@ -172,3 +187,10 @@ async def delete_application(*, state: AppState, tenant: TenantContext, app_id: 
         if app.is_system:
             raise app_errors.INVALID_REQUEST.error(reason="System applications cannot be deleted.")
         await apps.delete_with_authorizations(app.id)
+        await audit.record(
+            session,
+            tenant=tenant,
+            action="application.delete",
+            target_type="application",
+            target_id=app.id,
+        )

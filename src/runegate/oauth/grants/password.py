@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 from typing import ClassVar
 
+from runegate import audit
+from runegate.errors import InvalidGrant
 from runegate.errors import InvalidRequest
 from runegate.errors import UnauthorizedClient
 from runegate.oauth.grants.base import GrantContext
@@ -34,6 +36,20 @@ def user_scopes(
     return tuple(s for s in requested if s in OIDC_SCOPES or (s in authorized and s in by_roles))
 
 
+async def authenticate_audited(ctx: GrantContext, username: str, password: str) -> str:
+    """The user store's check, with the attempt recorded in the audit trail."""
+    tenant, client_id = ctx.request.tenant, ctx.client.record.client_id
+    try:
+        user_id = await ctx.users.authenticate(tenant, username, password)
+    except InvalidGrant as exc:
+        await audit.record_sign_in(
+            ctx.db, tenant, client_id=client_id, user=username, succeeded=False, reason=exc.detail
+        )
+        raise
+    await audit.record_sign_in(ctx.db, tenant, client_id=client_id, user=user_id, succeeded=True)
+    return user_id
+
+
 class PasswordGrant:
     grant_type: ClassVar[str] = "password"
     parameters: ClassVar[frozenset[str]] = frozenset({"scope", "username", "password"})
@@ -49,7 +65,7 @@ class PasswordGrant:
             raise InvalidRequest("The username and password parameters are required.")
         store = ctx.users
         tenant = ctx.request.tenant
-        user_id = await store.authenticate(tenant, username, password)
+        user_id = await authenticate_audited(ctx, username, password)
         by_roles = await store.role_scopes(tenant, record.application_id, user_id)
         granted = user_scopes(ctx.requested_scopes, record.scopes, by_roles)
         grant_id, auth_time = new_grant_id(), datetime.now(UTC).replace(microsecond=0)

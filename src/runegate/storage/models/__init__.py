@@ -5,6 +5,7 @@ from runegate.storage.models.api_resource import ApiScope
 from runegate.storage.models.application import Application
 from runegate.storage.models.application import AuthorizedApi
 from runegate.storage.models.application import AuthorizedScope
+from runegate.storage.models.audit import AuditEvent
 from runegate.storage.models.base import Base
 from runegate.storage.models.key import SigningKey
 from runegate.storage.models.mail import AccountToken
@@ -33,6 +34,7 @@ __all__ = [
     "ApiResource",
     "ApiScope",
     "Application",
+    "AuditEvent",
     "AuthorizationCode",
     "AuthorizedApi",
     "AuthorizedScope",

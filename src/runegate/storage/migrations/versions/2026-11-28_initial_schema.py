@@ -649,9 +649,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("org_id", "kind", name=op.f("pk_resource_count")),
     )
     _count_triggers()
+    op.create_table(
+        "audit_event",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=255), nullable=False),
+        sa.Column("actor_type", sa.String(length=16), nullable=False),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("target_type", sa.String(length=32), nullable=False),
+        sa.Column("target_id", sa.String(length=255), nullable=True),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=128), nullable=True),
+        sa.Column("client_ip", sa.String(length=64), nullable=True),
+        sa.Column("trace_id", sa.String(length=128), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
+    )
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_audit_event_org_id_created_at", ["org_id", "created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_audit_event_created_at"), ["created_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_event_created_at"))
+        batch_op.drop_index("ix_audit_event_org_id_created_at")
+    op.drop_table("audit_event")
     _drop_count_triggers()
     op.drop_table("resource_count")
     for table in ("user_consent", "sso_session", "authorization_code"):
