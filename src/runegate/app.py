@@ -14,6 +14,7 @@ from runegate.audit.context import RequestFactsMiddleware
 from runegate.config import Settings
 from runegate.http.handlers import CatchAllMiddleware
 from runegate.http.handlers import install_handlers
+from runegate.http.headers import SecurityHeadersMiddleware
 from runegate.http.middleware import BodyLimitMiddleware
 from runegate.http.middleware import TenantMiddleware
 from runegate.oauth.cors import CorsMiddleware
@@ -91,4 +92,5 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.add_middleware(CatchAllMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(TraceMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.base_url.startswith("https://"))
     return app
