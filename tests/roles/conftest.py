@@ -106,6 +106,28 @@ class Admin:
         return created
 
 
+@dataclass
+class Bookings:
+    """Issue 7's scenario: an app authorized for bookings:read and bookings:write, the
+    user kate in the group travellers, and the application role reader (bookings:read)
+    held by nobody yet."""
+
+    app: dict[str, Any]
+    user: str
+    group: str
+    role: dict[str, Any]
+
+
+async def bookings(admin: Admin) -> Bookings:
+    api = await admin.api("https://bookings.example", "bookings:read", "bookings:write")
+    app = await admin.app("bookings", api, ["bookings:read", "bookings:write"], "APPLICATION")
+    user = await admin.user("kate")
+    group = await admin.group("travellers", user)
+    audience = {"value": app["id"], "type": "application"}
+    role = await admin.role("reader", audience=audience, permissions=["bookings:read"])
+    return Bookings(app, user, group, role)
+
+
 async def password_token(
     http: httpx.AsyncClient, app: dict[str, Any], user: str, scope: str, **kw: Any
 ) -> httpx.Response:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from tests.roles.conftest import Admin
+from tests.roles.conftest import bookings
 from tests.roles.conftest import granted
 
 BOTH = "bookings:read bookings:write"
 
 
 async def test_role_through_group_then_direct(admin: Admin) -> None:
-    api = await admin.api("https://bookings.example", "bookings:read", "bookings:write")
-    app = await admin.app("bookings", api, ["bookings:read", "bookings:write"], "APPLICATION")
-    user = await admin.user("kate")
-    group = await admin.group("travellers", user)
-    audience = {"value": app["id"], "type": "application"}
-    role = await admin.role("reader", audience=audience, permissions=["bookings:read"])
+    found = await bookings(admin)
+    app, user, group, role = found.app, found.user, found.group, found.role
     # No role yet: authorized for both, granted neither.
     assert await granted(admin.http, app, "kate", BOTH) == set()
     # The role through the group.

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runegate import audit
 from runegate.identity.errors import UnknownMember
 from runegate.identity.users import check_version
+from runegate.storage import changes
 from runegate.storage.models.user import Group
 from runegate.storage.models.user import GroupMember
 from runegate.storage.repositories.users import GroupRepository
@@ -60,6 +61,8 @@ async def _write_members(
             )
         )
     await GroupRepository(session, tenant=tenant).flush()
+    # Memberships carry roles: clear the cached role scopes (roles/store.py).
+    await changes.bump(session, changes.ROLES)
 
 
 def _apply(group: Group, profile: GroupProfile) -> None:
@@ -113,6 +116,7 @@ async def delete_group(
     await audit.record(
         session, tenant=tenant, action="group.delete", target_type="group", target_id=group_id
     )
+    await changes.bump(session, changes.ROLES)
 
 
 async def search_groups(

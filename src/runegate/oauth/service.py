@@ -48,7 +48,7 @@ class OAuthServer:
         self.refresh = RefreshTokens(state.db, secrets, self.lookup)
         self.grants = GrantServices(
             self.issuer,
-            RoleUserStore(state.db),
+            RoleUserStore(state.db, state.caches),
             state.db,
             self.id_tokens,
             self.codes,

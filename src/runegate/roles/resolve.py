@@ -4,8 +4,8 @@ Asgardeo's rule: an application whose `associatedRoles.allowedAudience` is APPLI
 counts the roles whose audience is that application; with ORGANIZATION (the default) it
 counts the organization-audience roles it lists in `associatedRoles.roles`. Roles count
 when held directly or through a group. Every user holds the organization's `everyone`
-role, whatever the application. One query; nothing cached, so a role or membership
-change takes effect for the next token.
+role, whatever the application. One query; `roles/store.py` caches the result per
+(organization, application, user) until a role, assignment or membership changes.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runegate import audit
 from runegate.errors import Conflict
 from runegate.errors import InvalidInput
+from runegate.storage import changes
 from runegate.storage.models.application import Application
 from runegate.storage.models.application import AuthorizedScope
 from runegate.storage.models.role import Role
@@ -113,6 +114,7 @@ async def _write(session: AsyncSession, tenant: TenantContext, role: Role, data:
         await repo.flush()
     users, groups = list(dict.fromkeys(data.users)), list(dict.fromkeys(data.groups))
     await repo.set_links(role.id, scope_ids, users, groups)
+    await changes.bump(session, changes.ROLES)  # cached role scopes (roles/store.py)
     return role
 
 
@@ -143,6 +145,7 @@ async def delete_role(session: AsyncSession, tenant: TenantContext, role_id: str
     await audit.record(
         session, tenant=tenant, action="role.delete", target_type="role", target_id=role_id
     )
+    await changes.bump(session, changes.ROLES)
 
 
 def ids(values: Sequence[tuple[str, str]]) -> list[str]:

@@ -1,21 +1,32 @@
-"""The password grant's user store: credentials and the scopes of the user's roles."""
+"""The password grant's user store: credentials and the scopes of the user's roles.
+
+The scopes of (organization, application, user) are cached in the worker; every role,
+assignment or group membership change bumps the `roles` change counter, which clears
+this cache in the worker that wrote at commit and in every other worker at its next
+poll (within a second; `cache.py`). Configuration changes (applications, their
+associated roles, API scopes) clear it too.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from functools import lru_cache
 
+from runegate.cache import Cache
+from runegate.cache import CacheRegistry
 from runegate.crypto.hashing import hash_password
 from runegate.errors import InvalidGrant
 from runegate.identity.passwords import verify_password_async
 from runegate.identity.users import PENDING_INVITATION
 from runegate.roles.resolve import role_scopes
+from runegate.storage.changes import ROLES
 from runegate.storage.db import Database
 from runegate.storage.repositories.users import UserRepository
 from runegate.tenancy.context import TenantContext
 
 # RFC 6749 §5.2 / STYLE §5: one generic description; the reason goes to `detail`.
 BAD_CREDENTIALS = "The user credentials are invalid."
+MAX_CACHED_USERS = 50_000
 
 
 @lru_cache(maxsize=1)
@@ -25,8 +36,11 @@ def _dummy_hash() -> str:
 
 
 class RoleUserStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, caches: CacheRegistry) -> None:
         self.db = db
+        self._scopes: Cache[frozenset[str]] = Cache(
+            caches, "role_scopes", MAX_CACHED_USERS, channel=ROLES
+        )
 
     async def authenticate(self, tenant: TenantContext, username: str, password: str) -> str:
         async with self.db.read() as session:
@@ -44,5 +58,11 @@ class RoleUserStore:
     async def role_scopes(
         self, tenant: TenantContext, application_id: str, user_id: str
     ) -> frozenset[str]:
-        async with self.db.read() as session:
-            return await role_scopes(session, tenant.org_id, application_id, user_id)
+        key = (tenant.org_id, application_id, user_id)
+        generation = self._scopes.generation
+        found = self._scopes.get(key)
+        if found is None:
+            async with self.db.read() as session:
+                found = await role_scopes(session, tenant.org_id, application_id, user_id)
+            self._scopes.set(key, found, generation)
+        return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ _AUTOCOMMIT_OPTION = "runegate_autocommit"
 # it opens; SQLite keeps 10 (each idle connection holds its own page cache).
 MAX_CONNECTIONS = 30
 SQLITE_POOL_SIZE = 10
+# `session.info` key: the change counters a write bumped (storage/changes.py).
+CHANGED = "runegate_changed"
 
 
 def async_url(url: str) -> str:
@@ -187,6 +190,8 @@ class Database:
         )
         self._autocommit = self._autocommit_engine()
         self._gate = _write_gate(url)
+        # Called after a write commits, with the change counters it bumped (cache.py).
+        self.commit_listeners: list[Callable[[frozenset[str]], None]] = []
 
     def _autocommit_engine(self) -> AsyncEngine:
         if self.is_sqlite:
@@ -214,15 +219,27 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A write unit of work: commits on success, rolls back on any error."""
         if self._gate is None:
-            async with self._write() as session, session.begin():
+            async with self._committed_unit() as session:
                 yield session
             return
         await self._gate.acquire()
         try:
-            async with self._write() as session, session.begin():
+            async with self._committed_unit() as session:
                 yield session
         finally:
             self._gate.release()
+
+    @asynccontextmanager
+    async def _committed_unit(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction; after its commit, the change counters it bumped go to
+        `commit_listeners`."""
+        async with self._write() as session:
+            async with session.begin():
+                yield session
+            changed = session.info.pop(CHANGED, None)
+            if changed:
+                for listener in list(self.commit_listeners):
+                    listener(frozenset(changed))
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
