@@ -72,7 +72,8 @@ async def test_me_cannot_change_privileged_attributes(
     response = await me.patch("/Me", [{"op": "replace", "path": path, "value": value}])
     assert_scim_error(response, 400, "mutability")
     after = (await scim.get(f"/Users/{user['id']}")).json()
-    assert after["userName"] == "self" and after["active"] is True and "roles" not in after
+    assert after["userName"] == "self" and after["active"] is True
+    assert [r["display"] for r in after["roles"]] == ["everyone"]  # held by every user
 
 
 async def test_me_needs_a_user_token_with_internal_login(

@@ -57,7 +57,7 @@ def compile_role_filter(text: str | None) -> ColumnElement[bool] | None:
     return and_(*[_term(t) for t in terms])
 
 
-async def _audience_names(
+async def audience_names(
     session: AsyncSession, tenant: TenantContext, roles: Sequence[Role]
 ) -> dict[str, str]:
     values = list({r.audience_value for r in roles})
@@ -82,7 +82,7 @@ async def render_roles(
         await repo.users_of(ids),
         await repo.groups_of(ids),
     )
-    names = await _audience_names(session, tenant, roles)
+    names = await audience_names(session, tenant, roles)
     return [role_dict(r, links_of(r, scopes, users, groups, names), base) for r in roles]
 
 
@@ -104,7 +104,7 @@ def links_of(
 async def load_links(session: AsyncSession, tenant: TenantContext, role: Role) -> RoleLinks:
     repo = RoleRepository(session, tenant=tenant)
     ids = [role.id]
-    names = await _audience_names(session, tenant, [role])
+    names = await audience_names(session, tenant, [role])
     return links_of(
         role, await repo.scopes_of(ids), await repo.users_of(ids), await repo.groups_of(ids), names
     )

@@ -20,7 +20,6 @@ from scim2_models import Patch
 from scim2_models import ResourceType
 from scim2_models import ServiceProviderConfig
 from scim2_models import Sort
-from scim2_models import User
 
 from runegate.scim.errors import ResourceNotFound
 from runegate.scim.models import ScimGroup
@@ -65,7 +64,7 @@ def service_provider_config(base: str) -> dict[str, Any]:
 
 @cache
 def _schema_bodies() -> tuple[dict[str, Any], ...]:
-    models: list[Any] = [User, EnterpriseUser, Wso2User, ScimGroup]
+    models: list[Any] = [ScimUser, EnterpriseUser, Wso2User, ScimGroup]
     return tuple(_dump(model.to_schema()) for model in models)
 
 

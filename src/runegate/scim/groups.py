@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runegate.errors import InvalidInput
 from runegate.identity import groups as service
 from runegate.identity.names import with_domain
+from runegate.roles.holders import for_page
+from runegate.roles.holders import roles_of_groups
 from runegate.scim.columns import GROUP_COLUMNS
 from runegate.scim.errors import Uniqueness
 from runegate.scim.errors import from_scim_exception
@@ -40,7 +42,9 @@ from runegate.tenancy.context import TenantContext
 
 async def _full(session: AsyncSession, tenant: TenantContext, group: Group) -> dict[str, Any]:
     members = await GroupRepository(session, tenant=tenant).members(group.id)
-    return group_dict(group, members, scim_base(tenant))
+    base = scim_base(tenant)
+    roles = await roles_of_groups(session, tenant, [group.id], base)
+    return group_dict(group, members, base, roles.get(group.id, ()))
 
 
 async def _unique(session: AsyncSession, tenant: TenantContext, name: str, own: str) -> None:
@@ -97,11 +101,16 @@ async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery)
     total, rows = await service.search_groups(
         session, tenant, where=where, order_by=order, offset=query.offset, limit=query.count
     )
-    members = await GroupRepository(session, tenant=tenant).members_of([g.id for g in rows])
     base = scim_base(tenant)
-    resources = [
-        render_listed(ScimGroup, group_dict(g, members.get(g.id, []), base), params) for g in rows
-    ]
+    selection = (query.attributes, query.excluded_attributes)
+    roles = await for_page(roles_of_groups, session, tenant, [g.id for g in rows], base, selection)
+    members = await GroupRepository(session, tenant=tenant).members_of([g.id for g in rows])
+
+    def listed(group: Group) -> Any:
+        body = group_dict(group, members.get(group.id, []), base, roles.get(group.id, ()))
+        return render_listed(ScimGroup, body, params)
+
+    resources = [listed(g) for g in rows]
     return list_result(total, query.start_index, resources)
 
 

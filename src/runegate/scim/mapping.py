@@ -35,8 +35,10 @@ from runegate.storage.models.user import Group
 from runegate.storage.models.user import User
 from runegate.storage.repositories.users import Member
 
-USER_COLUMN_KEYS = ("id", "meta", "schemas", "password", "groups", "userName", "active")
-GROUP_COLUMN_KEYS = ("id", "meta", "schemas", "displayName", "members")
+# `roles` is computed from Roles v2 (roles/holders.py), never stored in the document.
+USER_COLUMN_KEYS = ("id", "meta", "schemas", "password", "groups", "roles", "userName", "active")
+GROUP_COLUMN_KEYS = ("id", "meta", "schemas", "displayName", "members", "roles")
+RoleRefs = Sequence[dict[str, str]]
 
 
 def etag(version: int) -> str:
@@ -58,9 +60,11 @@ def _meta(kind: str, row: User | Group, location: str) -> dict[str, Any]:
     }
 
 
-def user_dict(user: User, groups: Sequence[Group], base: str) -> dict[str, Any]:
+def user_dict(
+    user: User, groups: Sequence[Group], base: str, roles: RoleRefs = ()
+) -> dict[str, Any]:
     """The full resource as a plain dict (before attribute selection)."""
-    doc = profile_document(user)
+    doc = {k: v for k, v in profile_document(user).items() if k != "roles"}
     schemas = [USER_SCHEMA] + [urn for urn in (ENTERPRISE_SCHEMA, WSO2_SCHEMA) if urn in doc]
     body: dict[str, Any] = {"schemas": schemas, "id": user.id, **doc}
     body["userName"] = user.user_name
@@ -75,17 +79,24 @@ def user_dict(user: User, groups: Sequence[Group], base: str) -> dict[str, Any]:
             {"value": g.id, "display": g.display_name, "$ref": f"{base}/Groups/{g.id}"}
             for g in groups
         ]
+    if roles:
+        body["roles"] = list(roles)
     body["meta"] = _meta("User", user, f"{base}/Users/{user.id}")
     return body
 
 
-def group_dict(group: Group, members: Sequence[Member], base: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"schemas": [GROUP_SCHEMA], "id": group.id, **group.attributes}
+def group_dict(
+    group: Group, members: Sequence[Member], base: str, roles: RoleRefs = ()
+) -> dict[str, Any]:
+    attributes = {k: v for k, v in group.attributes.items() if k != "roles"}
+    body: dict[str, Any] = {"schemas": [GROUP_SCHEMA], "id": group.id, **attributes}
     body["displayName"] = group.display_name
     if group.external_id is not None:
         body["externalId"] = group.external_id
     if members:
         body["members"] = [_member(user, display, base) for user, display in members]
+    if roles:
+        body["roles"] = list(roles)
     body["meta"] = _meta("Group", group, f"{base}/Groups/{group.id}")
     return body
 

@@ -18,6 +18,8 @@ from runegate.errors import ScimError
 from runegate.identity import users as service
 from runegate.identity.users import UserProfile
 from runegate.identity.users import profile_document
+from runegate.roles.holders import for_page
+from runegate.roles.holders import roles_of_users
 from runegate.scim.columns import USER_COLUMNS
 from runegate.scim.errors import InvalidValue
 from runegate.scim.errors import Mutability
@@ -85,7 +87,9 @@ def passwords_in(body: Any) -> list[str]:
 
 async def _full(session: AsyncSession, tenant: TenantContext, user: User) -> dict[str, Any]:
     groups = await GroupRepository(session, tenant=tenant).groups_of(user.id)
-    return user_dict(user, groups, scim_base(tenant))
+    base = scim_base(tenant)
+    roles = await roles_of_users(session, tenant, [user.id], base)
+    return user_dict(user, groups, base, roles.get(user.id, ()))
 
 
 async def _unique(session: AsyncSession, tenant: TenantContext, name: str, own: str) -> None:
@@ -143,10 +147,15 @@ async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery)
     total, rows = await service.search_users(
         session, tenant, where=where, order_by=order, offset=query.offset, limit=query.count
     )
-    groups = await GroupRepository(session, tenant=tenant).groups_of_users([u.id for u in rows])
-    base = scim_base(tenant)
+    ids, base = [u.id for u in rows], scim_base(tenant)
+    groups = await GroupRepository(session, tenant=tenant).groups_of_users(ids)
+    selection = (query.attributes, query.excluded_attributes)
+    roles = await for_page(roles_of_users, session, tenant, ids, base, selection)
     resources = [
-        render_listed(ScimUser, user_dict(u, groups.get(u.id, []), base), params) for u in rows
+        render_listed(
+            ScimUser, user_dict(u, groups.get(u.id, []), base, roles.get(u.id, ())), params
+        )
+        for u in rows
     ]
     return list_result(total, query.start_index, resources)
 
@@ -227,11 +236,12 @@ async def delete(
     return ScimResult(204)
 
 
-PRIVILEGED = ("roles", "entitlements", "x509Certificates")
+# `roles` is read-only for everyone (ScimUser): a write of it never reaches here.
+PRIVILEGED = ("entitlements", "x509Certificates")
 
 
 def refuse_privileged(user: User, profile: UserProfile) -> None:
-    """/Me: a user cannot change its userName, active, externalId, roles or entitlements."""
+    """/Me: a user cannot change its userName, active, externalId or entitlements."""
     before = profile_document(user)
     changed = [
         name
