@@ -34,6 +34,7 @@ class BenchConfig:
     port: int  # Runegate; the ceiling uses port + 1, the peer port + 2
     backends: tuple[str, ...]
     scenarios: tuple[str, ...]
+    parts: tuple[str, ...]  # "load" (wrk against the server), "roles" (bench/roles.py)
     pg_admin_url: str
     pg_database: str
     results: Path
@@ -49,6 +50,7 @@ class BenchConfig:
             port=_int("BENCH_PORT", 18510),
             backends=_list("BENCH_BACKENDS", "sqlite,postgresql"),
             scenarios=_list("BENCH_SCENARIOS", "opaque,jwt_es256,jwt_rs256,introspection"),
+            parts=_list("BENCH_PARTS", "load,roles"),
             pg_admin_url=os.environ.get(
                 "BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
             ),

@@ -3,11 +3,14 @@
 Order: the ceiling app; then for SQLite and PostgreSQL a fresh database, `runegate serve
 --setup` (time to the first token), fixtures through the public APIs, idle RSS, the load
 scenarios, and a restart with plain `runegate serve` (time to the first token again).
+Then the "roles" part (bench/roles.py, in process): the time a user's 50 roles through
+20 groups add to token issuance. `BENCH_PARTS=roles` (or `load`) runs one part only.
 Exit status is non-zero only when the harness fails, never for a missed target.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import time
@@ -19,6 +22,7 @@ import httpx
 
 from bench import fixtures
 from bench import machine
+from bench import roles
 from bench.backends import Backend
 from bench.backends import drop_postgres
 from bench.backends import postgres_backend
@@ -195,8 +199,43 @@ def run_all(cfg: BenchConfig, workdir: Path) -> tuple[WrkResult, list[BackendRep
     return ceiling, reports
 
 
+def run_roles(cfg: BenchConfig) -> None:
+    """The roles part, on each backend of BENCH_BACKENDS (a fresh database each)."""
+    results = []
+    for name in cfg.backends:
+        say(f">> roles: {name}, a user with 50 roles through 20 groups")
+        if name == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="runegate-bench-") as tmp:
+                results.append(roles.run(sqlite_backend(Path(tmp))))
+            continue
+        backend = postgres_backend(cfg)
+        if isinstance(backend, str):
+            say(f">> roles on postgresql skipped: {backend}")
+            continue
+        try:
+            results.append(roles.run(backend))
+        finally:
+            drop_postgres(cfg)
+    say("\nRoles (issue 7): time the roles add to token issuance")
+    say(roles.report(results))
+    path = cfg.results.with_name("roles.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(roles.as_json(results), indent=2))
+    say(f"raw results: {path}")
+
+
 def main() -> int:
     cfg = BenchConfig.from_env()
+    if "load" in cfg.parts:
+        status = run_load_part(cfg)
+        if status:
+            return status
+    if "roles" in cfg.parts:
+        run_roles(cfg)
+    return 0
+
+
+def run_load_part(cfg: BenchConfig) -> int:
     try:
         find_wrk()
     except HarnessError as exc:
