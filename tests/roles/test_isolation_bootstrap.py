@@ -89,3 +89,25 @@ async def _rerun_bootstrap(app: FastAPI) -> None:
     """Bootstrap converges: running it again keeps one role and one membership."""
     state = app.state.runegate
     await run_bootstrap(state.settings, state.db)
+
+
+async def test_references_to_another_organization_change_nothing(make_app: AppFactory) -> None:
+    mine, theirs = await _two_orgs(make_app)
+    my_user, my_group = await mine.user("lena"), await mine.group("crew")
+    api = await mine.api("https://mine.example", "mine:read")
+    my_app = await mine.app("mine", api, ["mine:read"], "APPLICATION")
+    role = await theirs.role("theirs", users=[await theirs.user("tom")])
+    url = f"{theirs.roles}/{role['id']}"
+    for operation in (
+        {"op": "add", "path": "users", "value": [{"value": my_user}]},
+        {"op": "add", "path": "groups", "value": [{"value": my_group}]},
+        # A scope that exists only in the other organization is unknown here.
+        {"op": "add", "path": "permissions", "value": [{"value": "mine:read"}]},
+    ):
+        assert_scim_error(await theirs.patch_role(role["id"], operation), 400, "invalidValue")
+    foreign_app = {"value": my_app["id"], "type": "application"}
+    for extra in ({"audience": foreign_app}, {"permissions": ["mine:read"]}):
+        assert_scim_error(await theirs.create_role("x", **extra), 400, "invalidValue")
+    assert (await theirs.call("GET", url)).json() == role
+    listed = await theirs.call("GET", theirs.roles, params={"filter": 'displayName eq "x"'})
+    assert listed.json()["totalResults"] == 0

@@ -180,3 +180,16 @@ async def test_401_and_403(admin: Admin) -> None:
         assert_scim_error(denied, 403, None)
     nothing = bearer(await get_token(admin.http, "internal_user_mgt_view"))
     assert_scim_error(await admin.http.get(admin.roles, headers=nothing), 403, None)
+
+
+async def test_duplicate_names_within_an_audience_conflict(admin: Admin) -> None:
+    await admin.role("alpha")
+    beta = await admin.role("beta")
+    url = f"{admin.roles}/{beta['id']}"
+    put = await admin.call("PUT", url, json={"schemas": [ROLE_SCHEMA], "displayName": "ALPHA"})
+    assert_scim_error(put, 409, "uniqueness")
+    renamed = {"op": "replace", "path": "displayName", "value": "alpha"}
+    assert_scim_error(await admin.patch_role(beta["id"], renamed), 409, "uniqueness")
+    assert_scim_error(await admin.create_role("Alpha"), 409, "uniqueness")
+    after = (await admin.call("GET", url)).json()
+    assert after["displayName"] == "beta" and after["meta"] == beta["meta"]

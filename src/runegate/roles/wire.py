@@ -13,6 +13,7 @@ from runegate.errors import InvalidInput
 from runegate.roles.service import APPLICATION
 from runegate.roles.service import ORGANIZATION
 from runegate.roles.service import RoleInput
+from runegate.scim.mapping import iso_time
 from runegate.storage.models.role import Role
 
 ROLE_SCHEMA = "urn:ietf:params:scim:schemas:extension:2.0:Role"
@@ -52,8 +53,8 @@ def role_dict(role: Role, links: RoleLinks, base: str) -> dict[str, Any]:
         "properties": [{"name": "isSharedRole", "value": "false"}],
         "meta": {
             "resourceType": "Role",
-            "created": role.created_at.isoformat(),
-            "lastModified": role.updated_at.isoformat(),
+            "created": iso_time(role.created_at),
+            "lastModified": iso_time(role.updated_at),
             "location": location,
             "version": f'W/"{role.version}"',
         },

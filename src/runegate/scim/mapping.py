@@ -45,7 +45,8 @@ def etag(version: int) -> str:
     return f'W/"{version}"'
 
 
-def _iso(value: Any) -> str:
+def iso_time(value: Any) -> str:
+    """RFC 7643 §2.3.5 dateTime in UTC with `Z` (SQLite returns naive UTC datetimes)."""
     text = str(value.isoformat())
     return text.replace("+00:00", "Z") if text.endswith("+00:00") else text + "Z"
 
@@ -53,8 +54,8 @@ def _iso(value: Any) -> str:
 def _meta(kind: str, row: User | Group, location: str) -> dict[str, Any]:
     return {
         "resourceType": kind,
-        "created": _iso(row.created_at),
-        "lastModified": _iso(row.updated_at),
+        "created": iso_time(row.created_at),
+        "lastModified": iso_time(row.updated_at),
         "location": location,
         "version": etag(row.version),
     }
