@@ -43,7 +43,8 @@ async def test_commit_clears_at_once_and_polls_see_the_counter(db: Database) -> 
     other: Cache[int] = Cache(reader, "clients")
     await writer.refresh(db)
     await reader.refresh(db)
-    writer.start(db, interval=3600)  # listens to this worker's commits
+    # What `start` registers, without its poll task (whose first refresh would race).
+    db.commit_listeners.append(writer.committed)
     try:
         for cache in (mine, theirs, other):
             cache.set("k", 1)
@@ -63,4 +64,4 @@ async def test_commit_clears_at_once_and_polls_see_the_counter(db: Database) -> 
             pass
         assert mine.get("k") == 1
     finally:
-        await writer.stop()
+        db.commit_listeners.remove(writer.committed)
