@@ -132,14 +132,16 @@ async def test_list_pages_cost_the_same_queries_for_any_size(make_app: AppFactor
     users = [await admin.user(f"u{i}") for i in range(6)]
     for i in range(3):
         await admin.role(f"r{i}", users=users[i:], groups=[await admin.group(f"g{i}", *users)])
-    counts = []
-    for size in (1, 6):
-        for path in (USERS, GROUPS):
+    # Full pages only (a short page needs no count query): 1 resource, then every one.
+    for path, sizes in ((USERS, (1, 6)), (GROUPS, (1, 3))):
+        counts = []
+        for size in sizes:
             await admin.call("GET", path, params={"count": str(size)})  # warm the caches
-            with _statements(app) as seen:
-                page = await admin.call("GET", path, params={"count": str(size)})
-            assert page.status_code == 200 and page.json()["itemsPerPage"] == min(
-                size, 6 if path == USERS else 3
-            )
-            counts.append((path, len(seen)))
-    assert counts[0][1] == counts[2][1] and counts[1][1] == counts[3][1], counts
+            tries = []
+            for _ in range(3):  # the fewest: background tasks share the engine
+                with _statements(app) as seen:
+                    page = await admin.call("GET", path, params={"count": str(size)})
+                assert page.status_code == 200 and page.json()["itemsPerPage"] == size
+                tries.append(len(seen))
+            counts.append(min(tries))
+        assert counts[0] == counts[1], (path, counts)
