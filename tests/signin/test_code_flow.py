@@ -158,3 +158,25 @@ async def test_cookies_are_secure_when_the_public_url_is_https(make_app: AppFact
     assert cookie.startswith("runegate_csrf=") and "Secure" in cookie and "HttpOnly" in cookie
     for client in signin.browsers:
         await client.aclose()
+
+
+async def test_hosted_sign_ins_are_audited(signin: Signin) -> None:
+    app = await signin.app_with_code("audited-web")
+    user_id = await signin.admin.user("bruno")
+    browser = signin.browser()
+    _verifier, challenge = pkce_pair()
+    page = await browser.authorize(**code_params(app, challenge))
+    wrong = await browser.login(page, "bruno", "Not-The-Passw0rd")
+    assert wrong.status_code == 400 and 'role="alert"' in wrong.text
+    consent = await browser.login(wrong, "bruno")
+    assert consent.status_code == 200, consent.text
+    token = await get_token(signin.admin.http, "internal_audit_log_view")
+    logs = await signin.admin.http.get(
+        "/t/default/api/server/v1/audit-logs?action=user.sign_in", headers=bearer(token)
+    )
+    assert logs.status_code == 200, logs.text
+    success, failure = logs.json()["auditLogs"][:2]  # newest first
+    assert success["outcome"] == "success" and success["actor"] == user_id
+    assert failure["outcome"] == "failure" and failure["actor"] == "bruno"
+    assert success["targetId"] == failure["targetId"] == app["clientId"]
+    assert "Not-The-Passw0rd" not in logs.text

@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from runegate import audit
 from runegate.errors import InvalidGrant
 from runegate.errors import OAuthError
 from runegate.oauth.endpoints.authorize import AccessDeniedByUser
@@ -73,6 +74,7 @@ class SigninEndpoints:
     def __init__(self, state: AppState) -> None:
         server = server_of(state)
         self.keys = state.settings.secret_keys
+        self.db = state.db
         self.clients = ApplicationClients(state.db, server.clients)
         self.sessions = SessionStore(state.db, self.keys)
         self.flow = SigninFlow(state.db, server.grants.users, server.codes)
@@ -230,8 +232,20 @@ class SigninEndpoints:
                 raise InvalidGrant(BAD_LOGIN)
             # argon2id verification runs in a worker thread (identity/passwords.py).
             user_id = await self.flow.users.authenticate(tenant, username, password)
-        except InvalidGrant:
+        except InvalidGrant as exc:
+            if username:  # the audit trail records the attempt, never the password
+                await audit.record_sign_in(
+                    self.db,
+                    tenant,
+                    client_id=areq.client.record.client_id,
+                    user=username,
+                    succeeded=False,
+                    reason=exc.detail,
+                )
             return self.login_page(request, areq, error=BAD_LOGIN, username=username)
+        await audit.record_sign_in(
+            self.db, tenant, client_id=areq.client.record.client_id, user=user_id, succeeded=True
+        )
         old = request.cookies.get(SESSION_COOKIE)
         raw, signed_in = await self.sessions.create(tenant, user_id, username, replacing=old)
         response = await self.proceed(request, areq, signed_in, fresh=True)
