@@ -128,7 +128,7 @@ class Settings(BaseSettings):
         120,
         ge=0,
         description="Authorize and login pages per client IP address (slows password "
-        "guessing; account lockout applies on top).",
+        "guessing; per-account lockout is not implemented yet).",
     )
     rate_limit_scim_per_client: int = Field(
         1200, ge=0, description="SCIM 2.0 endpoints per client (of the access token)."
