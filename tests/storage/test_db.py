@@ -4,6 +4,7 @@ never lose updates, failed units of work leave nothing behind."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,6 +18,7 @@ from runegate.storage.models import Base
 from runegate.storage.models.user import User
 from runegate.storage.repositories.users import UserRepository
 from runegate.tenancy.service import provision_org
+from tests.conftest import _sqlite_url as sqlite_url
 
 
 async def test_migrations_match_models(db: Database) -> None:
@@ -87,13 +89,12 @@ async def test_sqlite_pragmas_are_durable(db: Database, backend: str) -> None:
 
 
 async def test_sqlite_writers_of_two_engines_queue_on_the_file_lock(
-    database_url: str, backend: str
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Two Database objects (as two workers) on one SQLite file: a writer waiting for the
     other's transaction wakes when it commits; a waiter that gives up (cancelled) does not
-    leave the lock held."""
-    if backend != "sqlite":
-        pytest.skip("the write gate is SQLite's (PostgreSQL has row locks)")
+    leave the lock held. SQLite only: the write gate is SQLite's (not parametrized)."""
+    database_url = await sqlite_url(tmp_path, tmp_path_factory.getbasetemp())
     first, second = Database(database_url), Database(database_url)
     try:
         async with first.read() as s:
