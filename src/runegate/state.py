@@ -42,7 +42,11 @@ class AppState:
         if org is None or org.status != "ACTIVE":
             return None
         tenant = TenantContext(
-            root_id=org.id, root_name=org.name, org_id=org.id, base_url=self.settings.base_url
+            root_id=org.id,
+            root_name=org.name,
+            org_id=org.id,
+            base_url=self.settings.base_url,
+            rate_limits=tuple(sorted((org.rate_limits or {}).items())),
         )
         self.tenants.set(name, tenant)
         return tenant

@@ -122,7 +122,7 @@ def limit_client(request: Request, tenant: TenantContext, token: AccessToken) ->
     """SCIM's per-client rate limit, once the client is known (429 + Retry-After)."""
     limiter = request.app.state.runegate.limiter
     if limiter is not None and surface_for_path(request.url.path) == "scim":
-        limiter.enforce("scim", "client", tenant.root_name, token.client_id)
+        limiter.enforce("scim", "client", tenant.root_name, token.client_id, tenant.rate_limits)
 
 
 def require_scopes(*scopes: str, any_of: bool = False) -> Callable[[Request], Awaitable[Access]]:

@@ -1,8 +1,10 @@
 """The limiter: rules per endpoint family, keys per organization and client or IP.
 
 Defaults (requests per minute, bursts up to the same number; 0 disables a limit) are
-settings (`RUNEGATE_RATE_LIMIT_*`, docs/configuration.md). Keys always include the
-organization, so one organization's traffic never uses up another's budget.
+settings (`RUNEGATE_RATE_LIMIT_*`, docs/configuration.md); an organization may override
+any of them (`organization.rate_limits`, managed through `/api/server/v1/rate-limits`).
+Keys always include the organization, so one organization's traffic never uses up
+another's budget.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 Family = Literal["token", "signin", "scim"]
 Kind = Literal["client", "ip"]
 MAX_IDENT = 200
+# The names an organization can override: `{family}_per_{kind}`.
+SETTINGS = tuple(f"{f}_per_{k}" for f in ("token", "signin", "scim") for k in ("client", "ip"))
+Overrides = tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +54,29 @@ class Limiter:
             rules["scim"] = Rule(s.rate_limit_scim_per_client, s.rate_limit_scim_per_ip)
         return cls(rules, link)
 
-    def wait(self, family: Family, kind: Kind, org: str, ident: str) -> float:
-        """0.0 when the request may go on, else the seconds to wait."""
+    def defaults(self) -> dict[str, int]:
+        """The deployment's limits by override name (empty when limits are off)."""
+        return {
+            f"{family}_per_{kind}": rule.per_client if kind == "client" else rule.per_ip
+            for family, rule in self.rules.items()
+            for kind in ("client", "ip")
+        }
+
+    def limit(self, family: Family, kind: Kind, overrides: Overrides = ()) -> int:
         rule = self.rules.get(family)
-        limit = (rule.per_client if kind == "client" else rule.per_ip) if rule else 0
+        if rule is None:
+            return 0
+        name = f"{family}_per_{kind}"
+        for key, value in overrides:
+            if key == name:
+                return value
+        return rule.per_client if kind == "client" else rule.per_ip
+
+    def wait(
+        self, family: Family, kind: Kind, org: str, ident: str, overrides: Overrides = ()
+    ) -> float:
+        """0.0 when the request may go on, else the seconds to wait."""
+        limit = self.limit(family, kind, overrides)
         if not limit:
             return 0.0
         key = f"{family}:{kind}:{org}:{ident[:MAX_IDENT]}"
@@ -61,9 +85,11 @@ class Limiter:
             return seconds
         return self.shared.hit(key, limit, time.time())
 
-    def enforce(self, family: Family, kind: Kind, org: str, ident: str) -> None:
+    def enforce(
+        self, family: Family, kind: Kind, org: str, ident: str, overrides: Overrides = ()
+    ) -> None:
         """Raise 429 with `Retry-After` (RFC 6585 §4) when over the limit."""
-        seconds = self.wait(family, kind, org, ident)
+        seconds = self.wait(family, kind, org, ident, overrides)
         if seconds:
             raise too_many(seconds)
 

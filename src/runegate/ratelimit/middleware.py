@@ -77,10 +77,12 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         org = path.split("/", 3)[2]
+        tenant = scope.get("state", {}).get("tenant")  # set by TenantMiddleware
+        overrides = tenant.rate_limits if tenant is not None else ()
         client, receive = await self._client(family, scope, receive)
-        seconds = self.limiter.wait(family, "ip", org, client_ip(scope) or "-")
+        seconds = self.limiter.wait(family, "ip", org, client_ip(scope) or "-", overrides)
         if not seconds and client:
-            seconds = self.limiter.wait(family, "client", org, client)
+            seconds = self.limiter.wait(family, "client", org, client, overrides)
         if seconds:
             await render(surface_for_path(path), too_many(seconds))(scope, receive, send)
             return

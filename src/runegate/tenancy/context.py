@@ -17,6 +17,8 @@ class TenantContext:
     root_name: str
     org_id: str
     base_url: str
+    # The root organization's rate-limit overrides (`runegate.ratelimit`): (name, limit).
+    rate_limits: tuple[tuple[str, int], ...] = ()
 
     @property
     def issuer(self) -> str:
@@ -28,4 +30,4 @@ class TenantContext:
         return f"{self.base_url}/t/{self.root_name}"
 
     def for_org(self, org_id: str) -> TenantContext:
-        return TenantContext(self.root_id, self.root_name, org_id, self.base_url)
+        return TenantContext(self.root_id, self.root_name, org_id, self.base_url, self.rate_limits)

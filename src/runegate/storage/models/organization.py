@@ -44,6 +44,9 @@ class Organization(Base):
     type: Mapped[str] = mapped_column(String(16), default="TENANT")
     status: Mapped[str] = mapped_column(String(16), default="ACTIVE")
     attributes: Mapped[list[Any]] = mapped_column(default=list)
+    # Rate-limit overrides of this root organization (`runegate.ratelimit.limiter.SETTINGS`
+    # names -> requests per minute); absent names use the deployment's defaults.
+    rate_limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -169,6 +169,9 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attributes", sa.JSON(), nullable=False),
+        # --- issue 14: per-organization rate-limit overrides (ratelimit/) ---
+        sa.Column("rate_limits", sa.JSON(), nullable=False),
+        # --- end issue 14 ---
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

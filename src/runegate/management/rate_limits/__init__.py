@@ -1,0 +1,1 @@
+"""Per-organization rate-limit overrides: `/t/{org}/api/server/v1/rate-limits`."""
