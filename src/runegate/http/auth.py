@@ -84,9 +84,16 @@ def bearer_token(request: Request) -> str:
     return token
 
 
-def _is_org_path(request: Request) -> bool:
-    parts = request.url.path.split("/")
-    return len(parts) > 3 and parts[1] == "t" and parts[3] == "o"
+def is_org_path(request: Request) -> bool:
+    """A `/t/{root}/o/...` request (routed by `TenantMiddleware`)."""
+    return bool(getattr(request.state, "org_path", False))
+
+
+def org_scope(scope: str) -> str:
+    """The organization-API form of a root scope: `internal_x` -> `internal_org_x`."""
+    if scope.startswith("internal_"):
+        return scope.replace("internal_", "internal_org_", 1)
+    return scope
 
 
 async def authenticate(request: Request) -> Access:
@@ -104,11 +111,12 @@ async def verify_token(request: Request, raw: str) -> Access:
         exc.headers.setdefault("WWW-Authenticate", challenge("invalid_token", exc.description))
         raise
     switched = token.org_id != tenant.root_id
-    if switched != _is_org_path(request):
-        # `/t/{root}/o/...` needs an organization-switched token, and vice versa.
-        raise errors.InvalidToken(
-            "The access token is not valid for this organization.",
-            headers={"WWW-Authenticate": challenge("invalid_token")},
+    if switched != is_org_path(request):
+        # `/t/{root}/o/...` needs an organization-switched token, and vice versa: 403,
+        # the token is valid but not for this API (issue 11).
+        raise errors.InsufficientScope(
+            "The access token is not valid for this organization API.",
+            headers={"WWW-Authenticate": challenge("insufficient_scope")},
         )
     if token.subject_type == "user":
         set_caller(token.user_id or token.subject, "user")
@@ -127,10 +135,13 @@ def limit_client(request: Request, tenant: TenantContext, token: AccessToken) ->
 
 def require_scopes(*scopes: str, any_of: bool = False) -> Callable[[Request], Awaitable[Access]]:
     """A dependency: a valid token carrying all (or, with any_of, one) of `scopes`."""
-    required = frozenset(scopes)
+    root_scopes = frozenset(scopes)
+    org_scopes = frozenset(org_scope(s) for s in scopes)
 
     async def dependency(request: Request) -> Access:
         access = await authenticate(request)
+        # Under `/o/` the organization APIs ask for `internal_org_*` (catalog §3).
+        required = org_scopes if is_org_path(request) else root_scopes
         held = access.token.scopes
         ok = bool(required & held) if any_of else required <= held
         if required and not ok:

@@ -67,8 +67,27 @@ class BodyLimitMiddleware:
                 await render(surface, too_large)(scope, receive, send)
 
 
+# The organization (B2B) APIs served below `/t/{root}/o/...` for a switched token: the
+# same routes as the root ones (STYLE §3: the sub-organization comes from the token).
+ORG_API_PREFIXES = (
+    "/api/server/v1/applications",
+    "/api/server/v1/organizations",
+    "/scim2/Users",
+    "/scim2/Groups",
+    "/scim2/v2/Roles",
+)
+
+
+def _org_api(rest: str) -> bool:
+    return any(rest == p or rest.startswith(p + "/") for p in ORG_API_PREFIXES)
+
+
 class TenantMiddleware:
-    """Resolve `/t/{org}/...` once, before any handler; unknown organizations are 404."""
+    """Resolve `/t/{org}/...` once, before any handler; unknown organizations are 404.
+
+    `/t/{org}/o/<api>` is routed to `/t/{org}/<api>` with `state.org_path` set: the
+    token check then requires an organization-switched token and `internal_org_*` scopes
+    (`http/auth.py`), and the handlers act in the token's organization."""
 
     def __init__(self, app: ASGIApp, state: AppState) -> None:
         self.app = app
@@ -89,5 +108,15 @@ class TenantMiddleware:
             )
             await render(surface_for_path(path), exc)(scope, receive, send)
             return
-        scope.setdefault("state", {})["tenant"] = tenant
+        state = scope.setdefault("state", {})
+        state["tenant"] = tenant
+        prefix = f"/t/{name}/o"
+        if path.startswith(prefix + "/"):
+            rest = path[len(prefix) :]
+            if not _org_api(rest):
+                exc = errors.NotFound("No organization API is served at this path.")
+                await render(surface_for_path(path), exc)(scope, receive, send)
+                return
+            state["org_path"] = True
+            scope = dict(scope, path=f"/t/{name}{rest}", raw_path=f"/t/{name}{rest}".encode())
         await self.app(scope, receive, send)

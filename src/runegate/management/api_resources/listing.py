@@ -12,7 +12,7 @@ from runegate.management.api_resources.schemas import ApiResourceList
 from runegate.management.api_resources.schemas import ScopeItem
 from runegate.management.common.filters import filter_condition
 from runegate.management.common.pagination import cursor_links
-from runegate.management.common.pagination import decode_cursor
+from runegate.management.common.pagination import keyset
 from runegate.state import AppState
 from runegate.storage.models.api_resource import ApiResource
 from runegate.storage.models.api_resource import ApiScope
@@ -38,15 +38,14 @@ class CursorQuery:
 
 
 def _page(stmt: Select[ApiResource], query: CursorQuery) -> Select[ApiResource]:
-    if query.before and query.after:
-        raise api_errors.INVALID_REQUEST.error(reason="Use either before or after, not both.")
-    if query.after:
-        cursor = decode_cursor(query.after, api_errors.INVALID_CURSOR)
-        return stmt.where(ApiResource.id > cursor).order_by(ApiResource.id)
-    if query.before:
-        cursor = decode_cursor(query.before, api_errors.INVALID_CURSOR)
-        return stmt.where(ApiResource.id < cursor).order_by(ApiResource.id.desc())
-    return stmt.order_by(ApiResource.id)
+    return keyset(
+        stmt,
+        ApiResource.id,
+        before=query.before,
+        after=query.after,
+        invalid_request=api_errors.INVALID_REQUEST,
+        invalid_cursor=api_errors.INVALID_CURSOR,
+    )
 
 
 def check_attributes(text: str | None) -> bool:

@@ -1,6 +1,7 @@
 """Asgardeo list filters: `attr op value` terms joined with `and` / `or`.
 
-Operators `eq`, `sw`, `ew`, `co`; `and` binds tighter than `or`
+Operators `eq`, `sw`, `ew`, `co` (and, where a caller allows them, `ge`, `le`, `gt`,
+`lt`, as the organization API does); `and` binds tighter than `or`
 (`A and B or C` = `(A and B) or C`), as the application-management definition says.
 Values may be quoted (`name eq "My app"`). The result is a SQLAlchemy condition over
 the columns a caller allows, so nothing outside that map can be filtered on.
@@ -9,6 +10,7 @@ the columns a caller allows, so nothing outside that map can be filtered on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +22,15 @@ from sqlalchemy import or_
 
 from runegate.management.common.errors import ErrorEntry
 
-Operator = Literal["eq", "sw", "ew", "co"]
+Operator = Literal["eq", "sw", "ew", "co", "ge", "le", "gt", "lt"]
+ORDERED = frozenset({"ge", "le", "gt", "lt"})
 MAX_FILTER_LENGTH = 1000
 MAX_TERMS = 10
 
 _JOINER = re.compile(r"\s+(and|or)\s+", re.IGNORECASE)
-_TERM = re.compile(r"\s*([A-Za-z][A-Za-z0-9_.]*)\s+(eq|sw|ew|co)\s+(.+?)\s*", re.IGNORECASE)
+_TERM = re.compile(
+    r"\s*([A-Za-z][A-Za-z0-9_.]*)\s+(eq|sw|ew|co|ge|le|gt|lt)\s+(.+?)\s*", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +75,29 @@ def _escape_like(value: str) -> str:
 def term_condition(column: Any, term: Term) -> ColumnElement[bool]:
     if term.operator == "eq":
         return column == term.value  # type: ignore[no-any-return]
+    if term.operator in ORDERED:
+        compare = {"ge": "__ge__", "le": "__le__", "gt": "__gt__", "lt": "__lt__"}
+        return getattr(column, compare[term.operator])(term.value)  # type: ignore[no-any-return]
     escaped = _escape_like(term.value)
     pattern = {"sw": f"{escaped}%", "ew": f"%{escaped}", "co": f"%{escaped}%"}[term.operator]
     return column.like(pattern, escape="\\")  # type: ignore[no-any-return]
 
 
+Special = Callable[[Term], ColumnElement[bool] | None]
+
+
 def filter_condition(
-    text: str | None, columns: Mapping[str, Any], entry: ErrorEntry
+    text: str | None,
+    columns: Mapping[str, Any],
+    entry: ErrorEntry,
+    *,
+    ordered: bool = False,
+    special: Special | None = None,
 ) -> ColumnElement[bool] | None:
-    """The SQL condition of a filter over the allowed `columns` (attribute -> column)."""
+    """The SQL condition of a filter over the allowed `columns` (attribute -> column).
+
+    `ordered` allows `ge`/`le`/`gt`/`lt`; `special` may build the condition of a term
+    itself (e.g. `attributes.<key>`), returning None for the ordinary columns."""
     if not text or not text.strip():
         return None
     groups = parse_filter(text, entry)
@@ -86,6 +105,12 @@ def filter_condition(
     for group in groups:
         terms = []
         for term in group:
+            if term.operator in ORDERED and not ordered:
+                raise entry.error(reason=f"the operator {term.operator!r} is not supported")
+            built = special(term) if special is not None else None
+            if built is not None:
+                terms.append(built)
+                continue
             column = columns.get(term.attribute)
             if column is None:
                 allowed = ", ".join(sorted(columns))

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
+from typing import TypeVar
 from urllib.parse import urlencode
+
+from sqlalchemy import Select
 
 from runegate.management.common.errors import ErrorEntry
 from runegate.management.common.schemas import Link
 
 MAX_LIMIT = 500
+T = TypeVar("T")
 
 
 def offset_links(
@@ -71,3 +76,23 @@ def cursor_links(
         href = _href(path, query, limit=limit, before=encode_cursor(first))
         links.append(Link(href=href, rel="previous"))
     return links
+
+
+def keyset(
+    stmt: Select[T],
+    column: Any,
+    *,
+    before: str | None,
+    after: str | None,
+    invalid_request: ErrorEntry,
+    invalid_cursor: ErrorEntry,
+) -> Select[T]:
+    """`stmt` ordered by `column`, after or before a Base64 cursor (rows before a
+    `before` cursor come in descending order: reverse them)."""
+    if before and after:
+        raise invalid_request.error(reason="Use either before or after, not both.")
+    if after:
+        return stmt.where(column > decode_cursor(after, invalid_cursor)).order_by(column)
+    if before:
+        return stmt.where(column < decode_cursor(before, invalid_cursor)).order_by(column.desc())
+    return stmt.order_by(column)

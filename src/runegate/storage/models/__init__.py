@@ -3,6 +3,7 @@
 from runegate.storage.models.api_resource import ApiResource
 from runegate.storage.models.api_resource import ApiScope
 from runegate.storage.models.application import Application
+from runegate.storage.models.application import ApplicationShare
 from runegate.storage.models.application import AuthorizedApi
 from runegate.storage.models.application import AuthorizedScope
 from runegate.storage.models.audit import AuditEvent
@@ -34,6 +35,7 @@ __all__ = [
     "ApiResource",
     "ApiScope",
     "Application",
+    "ApplicationShare",
     "AuditEvent",
     "AuthorizationCode",
     "AuthorizedApi",

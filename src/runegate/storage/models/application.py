@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -44,6 +45,8 @@ class Application(Base):
     # Other ApplicationModel fields (imageUrl, accessUrl, advancedConfigurations, ...).
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     is_system: Mapped[bool] = mapped_column(Boolean, default=False)
+    # B2B: shared with every descendant organization, including ones created later.
+    shared_with_all: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -85,3 +88,18 @@ class AuthorizedScope(Base):
     api_resource_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("api_resource.id", ondelete="CASCADE"), index=True
     )
+
+
+class ApplicationShare(Base):
+    """An application of `org_id` shared with the sub-organization `shared_org_id`."""
+
+    __tablename__ = "application_share"
+
+    org_id: Mapped[str] = org_column()
+    application_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
+    )
+    shared_org_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

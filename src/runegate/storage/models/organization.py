@@ -30,6 +30,16 @@ class Organization(Base):
             sqlite_where=text("parent_id IS NULL"),
             postgresql_where=text("parent_id IS NULL"),
         ),
+        # Sub-organization names are unique in their root organization's hierarchy (as
+        # Asgardeo's check-name answers for the whole hierarchy).
+        Index(
+            "uq_organization_sub_name",
+            "root_id",
+            "name",
+            unique=True,
+            sqlite_where=text("parent_id IS NOT NULL"),
+            postgresql_where=text("parent_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = id_column()
@@ -41,12 +51,19 @@ class Organization(Base):
         String(36), ForeignKey("organization.id", ondelete="CASCADE"), default=None, index=True
     )
     root_id: Mapped[str] = mapped_column(String(36), index=True)
+    # Materialized path of ids from the root, "/{root}/.../{id}/": descendants are the rows
+    # whose path starts with this one's (no recursive query, no cycle possible).
+    path: Mapped[str] = mapped_column(String(1024), default="")
+    depth: Mapped[int] = mapped_column(default=0)
     type: Mapped[str] = mapped_column(String(16), default="TENANT")
     status: Mapped[str] = mapped_column(String(16), default="ACTIVE")
+    # Asgardeo's `[{key, value}]` list (filtered as `attributes.<key>` through JSON).
     attributes: Mapped[list[Any]] = mapped_column(default=list)
     # Rate-limit overrides of this root organization (`runegate.ratelimit.limiter.SETTINGS`
     # names -> requests per minute); absent names use the deployment's defaults.
     rate_limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The user (of the root or an ancestor) who created it: an administrator in it.
+    created_by: Mapped[str | None] = mapped_column(String(36), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

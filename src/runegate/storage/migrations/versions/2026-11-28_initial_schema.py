@@ -166,12 +166,16 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("parent_id", sa.String(length=36), nullable=True),
         sa.Column("root_id", sa.String(length=36), nullable=False),
+        # B2B (issue 11): materialized path and depth of the hierarchy, and the creator.
+        sa.Column("path", sa.String(length=1024), nullable=False),
+        sa.Column("depth", sa.Integer(), nullable=False),
         sa.Column("type", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attributes", sa.JSON(), nullable=False),
         # --- issue 14: per-organization rate-limit overrides (ratelimit/) ---
         sa.Column("rate_limits", sa.JSON(), nullable=False),
         # --- end issue 14 ---
+        sa.Column("created_by", sa.String(length=36), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -191,6 +195,13 @@ def upgrade() -> None:
             unique=True,
             sqlite_where=sa.text("parent_id IS NULL"),
             postgresql_where=sa.text("parent_id IS NULL"),
+        )
+        batch_op.create_index(
+            "uq_organization_sub_name",
+            ["root_id", "name"],
+            unique=True,
+            sqlite_where=sa.text("parent_id IS NOT NULL"),
+            postgresql_where=sa.text("parent_id IS NOT NULL"),
         )
 
     op.create_table(
@@ -674,8 +685,52 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_audit_event_created_at"), ["created_at"], unique=False)
 
+    _b2b_upgrade()
+
+
+# --- B2B organizations (issue 11): hierarchy columns above, application sharing ---------
+def _b2b_upgrade() -> None:
+    op.create_table(
+        "application_share",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("application_id", sa.String(length=36), nullable=False),
+        sa.Column("shared_org_id", sa.String(length=36), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["application.id"],
+            name=op.f("fk_application_share_application_id_application"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["shared_org_id"],
+            ["organization.id"],
+            name=op.f("fk_application_share_shared_org_id_organization"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "application_id", "shared_org_id", name=op.f("pk_application_share")
+        ),
+    )
+    with op.batch_alter_table("application_share", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_application_share_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_application_share_shared_org_id"), ["shared_org_id"], unique=False
+        )
+    with op.batch_alter_table("application", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("shared_with_all", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def _b2b_downgrade() -> None:
+    with op.batch_alter_table("application", schema=None) as batch_op:
+        batch_op.drop_column("shared_with_all")
+    op.drop_table("application_share")
+
 
 def downgrade() -> None:
+    _b2b_downgrade()
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_created_at"))
         batch_op.drop_index("ix_audit_event_org_id_created_at")

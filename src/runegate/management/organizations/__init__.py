@@ -1,0 +1,1 @@
+"""Organization management (`/api/server/v1/organizations`, also under `/o/`)."""
