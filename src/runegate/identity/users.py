@@ -20,7 +20,8 @@ from runegate.identity.errors import PreconditionFailed
 from runegate.identity.passwords import PasswordPolicy
 from runegate.identity.passwords import hash_for
 from runegate.identity.passwords import verify_password_async
-from runegate.identity.revocation import revoke_user_tokens
+from runegate.identity.revocation import end_user_access
+from runegate.identity.revocation import grant_of_token
 from runegate.mail.outbox import enqueue_account_mail
 from runegate.storage.models.organization import Organization
 from runegate.storage.models.user import User
@@ -164,11 +165,13 @@ async def update_user(
     *,
     password: str | None = None,
     expected_version: int | None = None,
-    by_admin: bool = True,
+    caller_jti: str | None = None,
 ) -> User:
     """Replace a user's profile (and password, when given); bumps the version.
 
-    Disabling a user, or an administrator setting its password, revokes its tokens.
+    Disabling a user or setting its password ends the user's SSO sessions and revokes
+    its tokens (`end_user_access`). `caller_jti`: the access token of a user changing
+    their own profile (/Me), whose grant and session survive the password change.
     """
     repo = UserRepository(session, tenant=tenant)
     user = await repo.get(user_id)
@@ -183,8 +186,9 @@ async def update_user(
     user.version += 1
     await repo.flush()
     await repo.replace_emails(user.id, profile.emails)
-    if (password is not None and by_admin) or (was_active and not user.active):
-        await revoke_user_tokens(session, tenant, user.id)
+    if password is not None or (was_active and not user.active):
+        keep = await grant_of_token(session, tenant, caller_jti) if caller_jti else None
+        await end_user_access(session, tenant, user.id, keep_grant=keep)
     if changed_email is not None and _asks_verification(profile):
         enqueue_account_mail(
             session, tenant.org_id, kind="verify", user_id=user.id, recipient=changed_email
@@ -201,7 +205,7 @@ async def delete_user(
     repo = UserRepository(session, tenant=tenant)
     user = await repo.get(user_id)
     check_version(user.version, expected_version)
-    await revoke_user_tokens(session, tenant, user.id)
+    await end_user_access(session, tenant, user.id)  # back-channel logout before the rows go
     await repo.delete(user.id)
     await audit.record(
         session, tenant=tenant, action="user.delete", target_type="user", target_id=user.id
@@ -237,8 +241,8 @@ async def set_own_password(
     session: AsyncSession, tenant: TenantContext, user_id: str, password: str
 ) -> User:
     """A password chosen through an invitation or recovery link, under the organization's
-    policy: accepts a pending invitation (the user becomes active) and ends every token
-    the user holds."""
+    policy: accepts a pending invitation (the user becomes active) and ends every SSO
+    session and token the user holds."""
     repo = UserRepository(session, tenant=tenant)
     user = await repo.get(user_id)
     await _set_password(session, tenant, user, password)
@@ -247,7 +251,7 @@ async def set_own_password(
         user.attributes = {k: v for k, v in user.attributes.items() if k != PENDING_INVITATION}
     user.version += 1
     await repo.flush()
-    await revoke_user_tokens(session, tenant, user.id)
+    await end_user_access(session, tenant, user.id)
     return user
 
 

@@ -1,18 +1,13 @@
 """The persistent outbox: mails are rows written with the action that promises them,
 sent in the background by every server process, retried with backoff.
 
-Claiming is safe across workers and nodes: a worker reads due rows, then claims each
-with `UPDATE ... WHERE id = :id AND attempts = :seen AND <still due>`; only one worker's
-update matches (PostgreSQL re-checks the WHERE clause after a concurrent update; SQLite
-serializes writers). A row left in `sending` by a crashed worker is claimed again after
-`LEASE` (delivery is at least once: a crash between the server's acceptance and the
-`sent` mark can send a mail twice).
+Claiming is safe across workers and nodes (`runegate.storage.queue`). A row left in
+`sending` by a crashed worker is claimed again after `LEASE` (delivery is at least once:
+a crash between the server's acceptance and the `sent` mark can send a mail twice).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC
@@ -23,13 +18,9 @@ from email.utils import format_datetime
 from email.utils import make_msgid
 from typing import Protocol
 
-from sqlalchemy import ColumnElement
-from sqlalchemy import and_
 from sqlalchemy import event
 from sqlalchemy import func
-from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.mail.transport import PermanentFailure
@@ -37,6 +28,7 @@ from runegate.mail.transport import TransientFailure
 from runegate.mail.transport import Transport
 from runegate.storage.db import Database
 from runegate.storage.models.mail import MailOutbox
+from runegate.storage.queue import QueueWorker
 
 log = logging.getLogger("runegate.mail")
 POLL_INTERVAL = 5.0
@@ -140,8 +132,13 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY))
 
 
-class Outbox:
+class Outbox(QueueWorker[MailOutbox]):
     """Sends due mails of every organization; one per server process."""
+
+    model = MailOutbox
+    batch = BATCH
+    lease = LEASE
+    what = "mail outbox"
 
     def __init__(
         self,
@@ -152,82 +149,21 @@ class Outbox:
         interval: float = POLL_INTERVAL,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.db = db
+        super().__init__(db, interval=interval, log=log, now=now)
         self.transport = transport
         self.composer = composer
-        self.interval = interval
-        self.now = now
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        if self._task is None:
-            _running.add(self)
-            self._task = asyncio.create_task(self._run())
+        _running.add(self)
+        super().start()
 
     async def stop(self) -> None:
         _running.discard(self)
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await super().stop()
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                while await self.run_once() == BATCH:
-                    pass
-            except Exception as exc:  # the database may be briefly down
-                log.warning("mail outbox pass failed: %s", type(exc).__name__)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
-            self._wake.clear()
-
-    async def run_once(self) -> int:
-        """Claim and send one batch of due mails; returns how many were claimed."""
-        rows = await self._claim()
+    async def process(self, rows: list[MailOutbox]) -> None:
         for row in rows:
             await self._deliver(row)
-        return len(rows)
-
-    def _due(self, now: datetime) -> ColumnElement[bool]:
-        return or_(
-            and_(MailOutbox.status == "pending", MailOutbox.next_attempt_at <= now),
-            and_(MailOutbox.status == "sending", MailOutbox.claimed_at < now - LEASE),
-        )
-
-    async def _claim(self) -> list[MailOutbox]:
-        now = self.now()
-        due = self._due(now)
-        async with self.db.read() as session:
-            seen = (
-                await session.execute(
-                    select(MailOutbox.id, MailOutbox.attempts)
-                    .where(due)
-                    .order_by(MailOutbox.next_attempt_at)
-                    .limit(BATCH)
-                )
-            ).all()
-        if not seen:
-            return []
-        claimed: list[MailOutbox] = []
-        async with self.db.write() as session:
-            for row_id, attempts in seen:
-                result = await session.execute(
-                    update(MailOutbox)
-                    .where(MailOutbox.id == row_id, MailOutbox.attempts == attempts, due)
-                    .values(status="sending", attempts=attempts + 1, claimed_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-                if result.rowcount == 1:  # type: ignore[attr-defined]
-                    row = await session.get(MailOutbox, row_id, populate_existing=True)
-                    if row is not None:
-                        claimed.append(row)
-        return claimed
 
     async def _message(self, row: MailOutbox) -> EmailMessage | None:
         if row.kind is None:
@@ -242,7 +178,7 @@ class Outbox:
         try:
             message = await self._message(row)
             if message is None:
-                await self._finish(row, {"status": "cancelled", "text_body": "", "html_body": None})
+                await self.finish(row, {"status": "cancelled", "text_body": "", "html_body": None})
                 return
             await self.transport.send(message)
         except (PermanentFailure, TransientFailure) as exc:
@@ -268,15 +204,7 @@ class Outbox:
                 "text_body": "",
                 "html_body": None,
             }
-        await self._finish(row, values)
-
-    async def _finish(self, row: MailOutbox, values: dict[str, object]) -> None:
-        async with self.db.write() as session:
-            await session.execute(
-                update(MailOutbox)
-                .where(MailOutbox.id == row.id, MailOutbox.attempts == row.attempts)
-                .values(**values)
-            )
+        await self.finish(row, values)
 
 
 async def recent_account_mails(

@@ -18,6 +18,7 @@ from sqlalchemy import or_
 from runegate.periodic import Periodic
 from runegate.storage.db import Database
 from runegate.storage.models.signin import AuthorizationCode
+from runegate.storage.models.signin import BackchannelLogout
 from runegate.storage.models.signin import SsoSession
 from runegate.storage.models.token import IssuedToken
 from runegate.storage.models.token import RevokedJti
@@ -27,6 +28,7 @@ from runegate.storage.repositories.audit import purge_before
 log = logging.getLogger("runegate.oauth.housekeeping")
 PURGE_INTERVAL = 600.0
 CODE_KEPT = timedelta(hours=1)
+NOTICE_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +36,7 @@ class PurgeReport:
     tokens: int
     denied_jtis: int
     assertions: int
-    signin: int = 0  # expired authorization codes and SSO sessions
+    signin: int = 0  # expired authorization codes and SSO sessions, old logout notices
     audit_events: int = 0
 
 
@@ -62,12 +64,21 @@ async def purge(
             delete(AuthorizationCode).where(AuthorizationCode.expires_at < cutoff - CODE_KEPT)
         )
         sessions = await session.execute(delete(SsoSession).where(SsoSession.expires_at < cutoff))
+        # Delivered or abandoned back-channel logout notices, a day on.
+        notices = await session.execute(
+            delete(BackchannelLogout).where(
+                BackchannelLogout.status.in_(("sent", "failed")),
+                BackchannelLogout.created_at < now - NOTICE_KEPT,
+            )
+        )
         audited = await purge_before(session, now - audit_retention) if audit_retention else 0
     return PurgeReport(
         tokens=int(tokens.rowcount),  # type: ignore[attr-defined]
         denied_jtis=int(jtis.rowcount),  # type: ignore[attr-defined]
         assertions=int(used.rowcount),  # type: ignore[attr-defined]
-        signin=int(codes.rowcount) + int(sessions.rowcount),  # type: ignore[attr-defined]
+        signin=int(codes.rowcount)  # type: ignore[attr-defined]
+        + int(sessions.rowcount)  # type: ignore[attr-defined]
+        + int(notices.rowcount),  # type: ignore[attr-defined]
         audit_events=audited,
     )
 

@@ -44,9 +44,11 @@ def _lifespan(server: OAuthServer) -> Any:
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         server.purge.start()
+        server.backchannel.start()
         try:
             yield
         finally:
+            await server.backchannel.stop()
             await server.purge.stop()
 
     return lifespan

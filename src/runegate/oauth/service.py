@@ -20,6 +20,7 @@ from runegate.oauth.tokens import TokenIssuer
 from runegate.oauth.verifier import AccessTokenVerifier
 from runegate.oauth.verifier import TokenLookup
 from runegate.oauth.writer import TokenWriter
+from runegate.oidc.backchannel import BackchannelSender
 from runegate.oidc.id_token import IdTokens
 from runegate.roles.store import RoleUserStore
 
@@ -42,6 +43,7 @@ class OAuthServer:
         self.lookup = TokenLookup(state.db, secrets, self.keys)
         self.verifier = AccessTokenVerifier(self.lookup)
         self.purge = BackgroundPurge(state.db, audit_retention=state.settings.audit_retention)
+        self.backchannel = BackchannelSender(state.db, self.keys)
         # What grants reach through their GrantContext (grants/base.py).
         self.id_tokens = IdTokens(state.db, self.keys)
         self.codes = CodeStore(state.db, secrets)

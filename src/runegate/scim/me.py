@@ -34,7 +34,7 @@ async def replace(
     session: AsyncSession, access: Access, body: Any, query: ListQuery, if_match: str | None
 ) -> ScimResult:
     return await users.replace(
-        session, access.tenant, own_id(access), body, query, if_match, self_service=True
+        session, access.tenant, own_id(access), body, query, if_match, caller_jti=access.token.jti
     )
 
 
@@ -42,5 +42,5 @@ async def patch(
     session: AsyncSession, access: Access, body: Any, query: ListQuery, if_match: str | None
 ) -> ScimResult:
     return await users.patch(
-        session, access.tenant, own_id(access), body, query, if_match, self_service=True
+        session, access.tenant, own_id(access), body, query, if_match, caller_jti=access.token.jti
     )

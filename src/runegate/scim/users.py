@@ -166,15 +166,16 @@ async def _write(
     user: User,
     resource: Any,
     query: ListQuery,
-    self_service: bool,
+    caller_jti: str | None,
 ) -> ScimResult:
+    """`caller_jti`: /Me, the user's own token (its grant survives a password change)."""
     profile, password, _invite = user_profile(resource)
-    if self_service:
+    if caller_jti is not None:
         refuse_privileged(user, profile)
     await _unique(session, tenant, profile.user_name, user.id)
     try:
         user = await service.update_user(
-            session, tenant, user.id, profile, password=password, by_admin=not self_service
+            session, tenant, user.id, profile, password=password, caller_jti=caller_jti
         )
     except InvalidInput as exc:
         raise as_scim(exc) from exc
@@ -189,7 +190,7 @@ async def replace(
     query: ListQuery,
     if_match: str | None = None,
     *,
-    self_service: bool = False,
+    caller_jti: str | None = None,
 ) -> ScimResult:
     """RFC 7644 §3.5.1: readOnly values are ignored, immutable ones must not change."""
     user = await service.get_user(session, tenant, user_id)
@@ -202,7 +203,7 @@ async def replace(
         raise from_scim_exception(exc) from exc
     if resource.password == original.password:
         resource.password = None
-    return await _write(session, tenant, user, resource, query, self_service)
+    return await _write(session, tenant, user, resource, query, caller_jti)
 
 
 async def patch(
@@ -213,7 +214,7 @@ async def patch(
     query: ListQuery,
     if_match: str | None = None,
     *,
-    self_service: bool = False,
+    caller_jti: str | None = None,
 ) -> ScimResult:
     """RFC 7644 §3.5.2: add, replace and remove, applied all or nothing."""
     user = await service.get_user(session, tenant, user_id)
@@ -224,7 +225,7 @@ async def patch(
         operations.patch(resource)
     except SCIMException as exc:
         raise from_scim_exception(exc) from exc
-    return await _write(session, tenant, user, resource, query, self_service)
+    return await _write(session, tenant, user, resource, query, caller_jti)
 
 
 async def delete(

@@ -22,7 +22,6 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import delete
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -36,7 +35,6 @@ from runegate.mail.outbox import enqueue_account_mail
 from runegate.mail.outbox import recent_account_mails
 from runegate.oauth.endpoints.authorize import PageError
 from runegate.state import AppState
-from runegate.storage.models.signin import SsoSession
 from runegate.storage.repositories.account_tokens import AccountTokenRepository
 from runegate.storage.repositories.users import UserRepository
 from runegate.tenancy.context import TenantContext
@@ -184,12 +182,8 @@ class AccountPages:
                 return self._password_page(request, purpose, token, user_name, MISMATCH)
             async with prehashed([password]), self.db.write() as session:
                 link = await check_link(session, tenant, self.keys, token, purpose, redeem=True)
+                # Ends the user's SSO sessions and tokens (identity.revocation).
                 await identity.set_own_password(session, tenant, link.user_id, password)
-                await session.execute(
-                    delete(SsoSession).where(
-                        SsoSession.org_id == tenant.org_id, SsoSession.user_id == link.user_id
-                    )
-                )
         except LinkRefused as exc:
             return self._refused(request, exc)
         except InvalidInput as exc:  # the policy refused it; the link is still unused

@@ -3,8 +3,9 @@ revoke.
 
 regenerate-secret issues a new 256-bit secret, shown once, and increments
 `secret_generation`: the token service treats tokens of an older generation as invalid
-(Asgardeo: existing secrets and tokens are revoked). revoke sets the client REVOKED until
-the next regeneration.
+(Asgardeo: existing secrets and tokens are revoked); the tokens are also marked revoked
+(`identity.revocation.end_application_access`). revoke sets the client REVOKED until the
+next regeneration.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from runegate import audit
 from runegate.crypto.hashing import keyed_hash
 from runegate.crypto.hashing import random_secret
+from runegate.identity.revocation import end_application_access
 from runegate.management.applications import errors as app_errors
 from runegate.management.applications import oidc
 from runegate.management.applications.oidc_schemas import OidcConfig
@@ -92,6 +94,7 @@ async def delete_oidc(*, state: AppState, tenant: TenantContext, app_id: str) ->
         app.client_secret_hash = None
         app.secret_generation += 1
         await apps.flush()
+        await end_application_access(session, tenant, app.id)
         await audit.record(
             session,
             tenant=tenant,
@@ -113,6 +116,7 @@ async def regenerate_secret(*, state: AppState, tenant: TenantContext, app_id: s
         app.secret_generation += 1
         app.state = ACTIVE
         await apps.flush()
+        await end_application_access(session, tenant, app.id)
         await audit.record(
             session,
             tenant=tenant,
@@ -133,6 +137,7 @@ async def revoke(*, state: AppState, tenant: TenantContext, app_id: str) -> None
         app.state = REVOKED
         app.secret_generation += 1  # Asgardeo: the client's secrets and tokens are revoked
         await apps.flush()
+        await end_application_access(session, tenant, app.id)
         await audit.record(
             session,
             tenant=tenant,

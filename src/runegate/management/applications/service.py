@@ -11,6 +11,7 @@ from typing import Any
 from runegate import audit
 from runegate.crypto.hashing import keyed_hash
 from runegate.crypto.hashing import random_secret
+from runegate.identity.revocation import end_application_access
 from runegate.management.applications import errors as app_errors
 from runegate.management.applications import oidc
 from runegate.management.applications import views
@@ -186,6 +187,7 @@ async def delete_application(*, state: AppState, tenant: TenantContext, app_id: 
         app = await load(apps, app_id)
         if app.is_system:
             raise app_errors.INVALID_REQUEST.error(reason="System applications cannot be deleted.")
+        await end_application_access(session, tenant, app.id)
         await apps.delete_with_authorizations(app.id)
         await audit.record(
             session,

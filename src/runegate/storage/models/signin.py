@@ -10,12 +10,14 @@ from datetime import datetime
 
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from runegate.storage.models.base import Base
+from runegate.storage.models.base import id_column
 from runegate.storage.models.base import org_column
 from runegate.storage.models.base import utcnow
 
@@ -76,3 +78,29 @@ class UserConsent(Base):
     )
     scope: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BackchannelLogout(Base):
+    """A logout token to deliver to an application's back-channel logout URL (OIDC
+    Back-Channel Logout 1.0), queued in the transaction that ended the session and sent
+    in the background (`runegate.oidc.backchannel`). `status`: pending, sending, sent,
+    failed. The token is signed when sent (it holds no secret until then)."""
+
+    __tablename__ = "backchannel_logout"
+    __table_args__ = (Index("ix_backchannel_logout_due", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = id_column()
+    org_id: Mapped[str] = org_column()
+    client_id: Mapped[str] = mapped_column(String(255))
+    url: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(36))
+    sid: Mapped[str | None] = mapped_column(String(64), default=None)
+    alg: Mapped[str] = mapped_column(String(8))
+    jti: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(String(255), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -647,6 +647,32 @@ def upgrade() -> None:
     with op.batch_alter_table("user_consent", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_consent_org_id"), ["org_id"], unique=False)
 
+    # -- Back-channel logout (issue 9 item 2): logout tokens queued for delivery.
+    op.create_table(
+        "backchannel_logout",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("client_id", sa.String(length=255), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("issuer", sa.Text(), nullable=False),
+        sa.Column("subject", sa.String(length=36), nullable=False),
+        sa.Column("sid", sa.String(length=64), nullable=True),
+        sa.Column("alg", sa.String(length=8), nullable=False),
+        sa.Column("jti", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(length=255), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_backchannel_logout")),
+    )
+    with op.batch_alter_table("backchannel_logout", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_backchannel_logout_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(
+            "ix_backchannel_logout_due", ["status", "next_attempt_at"], unique=False
+        )
+
     # The change counter polled by every worker starts at 0.
     op.bulk_insert(
         sa.table(
@@ -737,6 +763,7 @@ def downgrade() -> None:
     op.drop_table("audit_event")
     _drop_count_triggers()
     op.drop_table("resource_count")
+    op.drop_table("backchannel_logout")  # issue 9 item 2
     for table in ("user_consent", "sso_session", "authorization_code"):
         op.drop_table(table)
     op.drop_table("account_token")
