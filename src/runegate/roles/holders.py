@@ -3,7 +3,7 @@
 A user holds its direct roles, the roles of its groups and the organization's `everyone`
 role; a group holds its direct roles. Each role is `{value: role id, display: name,
 $ref, audienceValue, audienceType, audienceDisplay}`, as Asgardeo (Roles v2) shows
-them. A page of users or groups costs a fixed number of queries, whatever its size.
+them. A page of users or groups costs one query, whatever its size.
 """
 
 from __future__ import annotations
@@ -11,13 +11,21 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import null
 from sqlalchemy import select
+from sqlalchemy import union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from runegate.roles.listing import audience_names
 from runegate.roles.resolve import EVERYONE
+from runegate.roles.service import APPLICATION
 from runegate.roles.service import ORGANIZATION
+from runegate.storage.models.application import Application
+from runegate.storage.models.organization import Organization
 from runegate.storage.models.role import Role
 from runegate.storage.models.role import RoleGroup
 from runegate.storage.models.role import RoleUser
@@ -36,60 +44,99 @@ def wanted(attributes: Sequence[str] | None, excluded: Sequence[str] | None) -> 
     return names(attributes) if attributes else not names(excluded)
 
 
-async def _refs(
-    session: AsyncSession, tenant: TenantContext, held: dict[str, list[Role]], base: str
+def _display_columns() -> tuple[Any, ...]:
+    """The columns of a role reference, the audience's display name joined in: the
+    application's name, or the organization's (the root's handle when it has none)."""
+    audience_display = func.coalesce(Application.name, Organization.name, Role.audience_value)
+    return (
+        Role.id,
+        Role.display_name,
+        Role.display_name_ci,
+        Role.audience_type,
+        Role.audience_value,
+        audience_display,
+    )
+
+
+def _with_audiences(stmt: Select[Any], tenant: TenantContext) -> Select[Any]:
+    org = tenant.org_id
+    return stmt.outerjoin(
+        Application,
+        and_(
+            Role.audience_type == APPLICATION,
+            Application.id == Role.audience_value,
+            Application.org_id == org,
+        ),
+    ).outerjoin(
+        Organization,
+        and_(Role.audience_type == ORGANIZATION, Organization.id == Role.audience_value),
+    )
+
+
+def _ref(row: Any, base: str, tenant: TenantContext) -> RoleRef:
+    role_id, display, _ci, audience_type, audience_value, audience_display = row
+    if audience_type == ORGANIZATION and audience_display == audience_value:
+        audience_display = tenant.root_name  # no organization row: the root's name
+    return {
+        "value": role_id,
+        "display": display,
+        "$ref": f"{base}/v2/Roles/{role_id}",
+        "audienceValue": audience_value,
+        "audienceType": audience_type,
+        "audienceDisplay": audience_display,
+    }
+
+
+def _group_refs(
+    rows: Sequence[Any], holders: Sequence[str], base: str, tenant: TenantContext
 ) -> dict[str, list[RoleRef]]:
-    roles = {r.id: r for found in held.values() for r in found}
-    names = await audience_names(session, tenant, list(roles.values()))
-
-    def ref(role: Role) -> RoleRef:
-        return {
-            "value": role.id,
-            "display": role.display_name,
-            "$ref": f"{base}/v2/Roles/{role.id}",
-            "audienceValue": role.audience_value,
-            "audienceType": role.audience_type,
-            "audienceDisplay": names.get(role.audience_value, role.audience_value),
-        }
-
-    def ordered(found: list[Role]) -> list[Role]:
-        unique = {r.id: r for r in found}.values()
-        return sorted(unique, key=lambda r: (r.display_name_ci, r.audience_value, r.id))
-
-    return {holder: [ref(r) for r in ordered(found)] for holder, found in held.items()}
+    """(holder or None for every holder, role columns...) rows -> each holder's roles,
+    without duplicates, ordered by name, audience and id."""
+    held: dict[str, dict[str, Any]] = {h: {} for h in holders}
+    for holder, *role in rows:
+        for target in holders if holder is None else (holder,):
+            if target in held:
+                held[target][role[0]] = role
+    return {
+        holder: [
+            _ref(r, base, tenant) for r in sorted(found.values(), key=lambda r: (r[2], r[4], r[0]))
+        ]
+        for holder, found in held.items()
+    }
 
 
 async def roles_of_users(
     session: AsyncSession, tenant: TenantContext, user_ids: Sequence[str], base: str
 ) -> dict[str, list[RoleRef]]:
-    """Direct, through groups, and `everyone`: three queries for any number of users."""
+    """Direct, through groups, and `everyone`: one query for any number of users."""
     if not user_ids:
         return {}
     org, ids = tenant.org_id, list(user_ids)
-    direct = (
-        select(RoleUser.user_id, Role)
-        .join(Role, Role.id == RoleUser.role_id)
-        .where(RoleUser.org_id == org, Role.org_id == org, RoleUser.user_id.in_(ids))
+    direct = select(RoleUser.user_id.label("holder"), RoleUser.role_id.label("role_id")).where(
+        RoleUser.org_id == org, RoleUser.user_id.in_(ids)
     )
     through_groups = (
-        select(GroupMember.user_id, Role)
+        select(GroupMember.user_id, RoleGroup.role_id)
         .join(RoleGroup, RoleGroup.group_id == GroupMember.group_id)
-        .join(Role, Role.id == RoleGroup.role_id)
-        .where(GroupMember.org_id == org, Role.org_id == org, GroupMember.user_id.in_(ids))
+        .where(GroupMember.org_id == org, RoleGroup.org_id == org, GroupMember.user_id.in_(ids))
     )
-    everyone = await session.scalar(
-        select(Role).where(
-            Role.org_id == org,
-            Role.audience_type == ORGANIZATION,
-            Role.audience_value == org,
-            Role.display_name_ci == EVERYONE,
-        )
+    # The organization's `everyone` role: held by every user (holder NULL).
+    everyone = select(null().label("holder"), Role.id).where(
+        Role.org_id == org,
+        Role.audience_type == ORGANIZATION,
+        Role.audience_value == org,
+        Role.display_name_ci == EVERYONE,
     )
-    held: dict[str, list[Role]] = {u: [everyone] if everyone is not None else [] for u in ids}
-    for stmt in (direct, through_groups):
-        for user_id, role in (await session.execute(stmt)).all():
-            held[user_id].append(role)
-    return await _refs(session, tenant, held, base)
+    held = union_all(direct, through_groups, everyone).subquery()
+    stmt = _with_audiences(
+        select(held.c.holder, *_display_columns())
+        .select_from(held)
+        .join(Role, Role.id == held.c.role_id)
+        .where(Role.org_id == org),
+        tenant,
+    )
+    rows = (await session.execute(stmt)).all()
+    return _group_refs(rows, ids, base, tenant)
 
 
 async def roles_of_groups(
@@ -98,15 +145,14 @@ async def roles_of_groups(
     if not group_ids:
         return {}
     org = tenant.org_id
-    stmt = (
-        select(RoleGroup.group_id, Role)
+    stmt = _with_audiences(
+        select(RoleGroup.group_id, *_display_columns())
         .join(Role, Role.id == RoleGroup.role_id)
-        .where(RoleGroup.org_id == org, Role.org_id == org, RoleGroup.group_id.in_(group_ids))
+        .where(RoleGroup.org_id == org, Role.org_id == org, RoleGroup.group_id.in_(group_ids)),
+        tenant,
     )
-    held: dict[str, list[Role]] = {g: [] for g in group_ids}
-    for group_id, role in (await session.execute(stmt)).all():
-        held[group_id].append(role)
-    return await _refs(session, tenant, held, base)
+    rows = (await session.execute(stmt)).all()
+    return _group_refs(rows, list(group_ids), base, tenant)
 
 
 Fetch = Callable[
