@@ -110,6 +110,7 @@ class Signin:
         skip_consent: bool = False,
         pkce: dict[str, bool] | None = None,
         grants: list[str] | None = None,
+        native: bool | None = None,
     ) -> dict[str, Any]:
         oidc: dict[str, Any] = {
             "grantTypes": grants or ["authorization_code"],
@@ -120,10 +121,13 @@ class Signin:
             oidc["pkce"] = pkce
         if public:
             oidc["clientAuthentication"] = {"tokenEndpointAuthMethod": "none"}
+        advanced: dict[str, bool] = {"skipLoginConsent": skip_consent}
+        if native is not None:
+            advanced["enableAPIBasedAuthentication"] = native
         body: dict[str, Any] = {
             "name": name,
             "inboundProtocolConfiguration": {"oidc": oidc},
-            "advancedConfigurations": {"skipLoginConsent": skip_consent},
+            "advancedConfigurations": advanced,
         }
         response = await self.admin.call("POST", f"/t/{ORG}/api/server/v1/applications", json=body)
         assert response.status_code == 201, response.text

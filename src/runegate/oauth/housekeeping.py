@@ -1,7 +1,8 @@
 """Housekeeping: purge expired and revoked token rows, expired deny-list entries, used
-assertion ids, expired authorization codes and SSO sessions, and audit events past their
-retention, so storage does not grow without bound. Run in the background by every server
-process (cheap, indexed deletes) and by `runegate tokens purge`."""
+assertion ids, expired authorization codes, SSO sessions and app-native flows, and audit
+events past their retention, so storage does not grow without bound. Run in the
+background by every server process (cheap, indexed deletes) and by `runegate tokens
+purge`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import or_
 
 from runegate.periodic import Periodic
 from runegate.storage.db import Database
+from runegate.storage.models.signin import AuthnFlow
 from runegate.storage.models.signin import AuthorizationCode
 from runegate.storage.models.signin import BackchannelLogout
 from runegate.storage.models.signin import SsoSession
@@ -36,7 +38,7 @@ class PurgeReport:
     tokens: int
     denied_jtis: int
     assertions: int
-    signin: int = 0  # expired authorization codes and SSO sessions, old logout notices
+    signin: int = 0  # expired codes, SSO sessions and app-native flows, old logout notices
     audit_events: int = 0
 
 
@@ -71,6 +73,7 @@ async def purge(
                 BackchannelLogout.created_at < now - NOTICE_KEPT,
             )
         )
+        flows = await session.execute(delete(AuthnFlow).where(AuthnFlow.expires_at < cutoff))
         audited = await purge_before(session, now - audit_retention) if audit_retention else 0
     return PurgeReport(
         tokens=int(tokens.rowcount),  # type: ignore[attr-defined]
@@ -78,7 +81,8 @@ async def purge(
         assertions=int(used.rowcount),  # type: ignore[attr-defined]
         signin=int(codes.rowcount)  # type: ignore[attr-defined]
         + int(sessions.rowcount)  # type: ignore[attr-defined]
-        + int(notices.rowcount),  # type: ignore[attr-defined]
+        + int(notices.rowcount)  # type: ignore[attr-defined]
+        + int(flows.rowcount),  # type: ignore[attr-defined]
         audit_events=audited,
     )
 

@@ -37,4 +37,5 @@ class ApplicationClients:
             pkce_plain=bool(pkce.get("supportPlainTransformAlgorithm")),
             skip_consent=bool(advanced.get("skipLoginConsent")),
             enabled=settings.get("applicationEnabled", True) is not False,
+            api_based_auth=advanced.get("enableAPIBasedAuthentication") is True,
         )

@@ -16,6 +16,8 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from runegate import audit
+from runegate.errors import InvalidGrant
 from runegate.oauth.codes import CodeGrant
 from runegate.oauth.codes import CodeStore
 from runegate.oauth.endpoints.authorize import AuthorizationRequest
@@ -29,6 +31,8 @@ from runegate.tenancy.context import TenantContext
 from runegate.web.responses import respond
 from runegate.web.responses import respond_error
 from runegate.web.sessions import SignedIn
+
+BAD_LOGIN = "The username or password is incorrect."
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,62 @@ class SigninFlow:
                 user_id, areq.client.record.application_id, frozenset(granted)
             )
 
+    async def check_password(
+        self, tenant: TenantContext, client_id: str, username: str, password: str
+    ) -> str:
+        """The user store's password check (as the password grant's), with the attempt
+        recorded in the audit trail (never the password); raises InvalidGrant."""
+        try:
+            if not username or not password:
+                raise InvalidGrant(BAD_LOGIN)
+            # argon2id verification runs in a worker thread (identity/passwords.py).
+            user_id = await self.users.authenticate(tenant, username, password)
+        except InvalidGrant as exc:
+            if username:
+                await audit.record_sign_in(
+                    self.db,
+                    tenant,
+                    client_id=client_id,
+                    user=username,
+                    succeeded=False,
+                    reason=exc.detail,
+                )
+            raise
+        await audit.record_sign_in(
+            self.db, tenant, client_id=client_id, user=user_id, succeeded=True
+        )
+        return user_id
+
+    async def issue_code(
+        self,
+        tenant: TenantContext,
+        areq: AuthorizationRequest,
+        user_id: str,
+        granted: tuple[str, ...],
+        *,
+        auth_time: datetime,
+        signed_in: SignedIn | None = None,
+    ) -> str:
+        """A code bound to the client, the redirect URI sent and the PKCE challenge."""
+        record = areq.client.record
+        grant = CodeGrant(
+            user_id=user_id,
+            scopes=granted,
+            nonce=areq.nonce,
+            auth_time=auth_time,
+            sid=signed_in.sid if signed_in else None,
+            grant_id=secrets.token_hex(16),
+            redirect_uri=areq.target.redirect_uri if areq.redirect_uri_sent else None,
+            challenge=areq.pkce,
+        )
+        return await self.codes.issue(
+            tenant,
+            record.client_id,
+            record.application_id,
+            grant,
+            session_hash=signed_in.session_hash if signed_in else None,
+        )
+
     async def finish(
         self,
         request: Request,
@@ -112,23 +172,13 @@ class SigninFlow:
         granted: tuple[str, ...],
     ) -> Response:
         """Issue the code and send it to the client (RFC 6749 §4.1.2)."""
-        record = areq.client.record
-        grant = CodeGrant(
-            user_id=signed_in.user_id,
-            scopes=granted,
-            nonce=areq.nonce,
-            auth_time=signed_in.auth_time,
-            sid=signed_in.sid,
-            grant_id=secrets.token_hex(16),
-            redirect_uri=areq.target.redirect_uri if areq.redirect_uri_sent else None,
-            challenge=areq.pkce,
-        )
-        code = await self.codes.issue(
+        code = await self.issue_code(
             request.state.tenant,
-            record.client_id,
-            record.application_id,
-            grant,
-            session_hash=signed_in.session_hash,
+            areq,
+            signed_in.user_id,
+            granted,
+            auth_time=signed_in.auth_time,
+            signed_in=signed_in,
         )
         return respond(areq.target, {"code": code}, after_post=request.method == "POST")
 

@@ -15,7 +15,6 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from runegate import audit
 from runegate.errors import InvalidGrant
 from runegate.errors import OAuthError
 from runegate.oauth.endpoints.authorize import AccessDeniedByUser
@@ -30,7 +29,11 @@ from runegate.state import AppState
 from runegate.tenancy.context import TenantContext
 from runegate.web import csrf
 from runegate.web.clients import ApplicationClients
+from runegate.web.flow import BAD_LOGIN
 from runegate.web.flow import SigninFlow
+from runegate.web.native import AUTHN_PATH
+from runegate.web.native import NativeSignin
+from runegate.web.native import is_direct
 from runegate.web.pages import render_page
 from runegate.web.responses import respond_error
 from runegate.web.sealed import seal
@@ -44,7 +47,6 @@ from runegate.web.sessions import cookie_options
 AUTHORIZE_PATH = "/t/{org}/oauth2/authorize"
 LOGIN_PATH = "/t/{org}/authenticationendpoint/login"
 CONSENT_PATH = "/t/{org}/authenticationendpoint/consent"
-BAD_LOGIN = "The username or password is incorrect."
 EXPIRED = "This sign-in form has expired or is invalid. Start the sign-in again."
 OIDC_SCOPE_TEXT = {
     "openid": "Sign you in (your user identifier)",
@@ -78,6 +80,9 @@ class SigninEndpoints:
         self.clients = ApplicationClients(state.db, server.clients)
         self.sessions = SessionStore(state.db, self.keys)
         self.flow = SigninFlow(state.db, server.grants.users, server.codes)
+        self.native = NativeSignin(
+            state.db, self.keys, self.clients, self.flow, server.authenticator
+        )
 
     # -- pages ---------------------------------------------------------------------
 
@@ -193,6 +198,8 @@ class SigninEndpoints:
             params = await read_params(request)
         except PageError as exc:
             return error_page(tenant, exc.description)
+        if is_direct(params):  # app-native authentication answers JSON (web/native.py)
+            return await self.native.start(request, params)
         areq = await self._validated(request, params)
         if isinstance(areq, Response):
             return areq
@@ -227,25 +234,11 @@ class SigninEndpoints:
             return checked
         form, _payload, areq = checked
         username, password = form.get("username", ""), form.get("password", "")
+        client_id = areq.client.record.client_id
         try:
-            if not username or not password:
-                raise InvalidGrant(BAD_LOGIN)
-            # argon2id verification runs in a worker thread (identity/passwords.py).
-            user_id = await self.flow.users.authenticate(tenant, username, password)
-        except InvalidGrant as exc:
-            if username:  # the audit trail records the attempt, never the password
-                await audit.record_sign_in(
-                    self.db,
-                    tenant,
-                    client_id=areq.client.record.client_id,
-                    user=username,
-                    succeeded=False,
-                    reason=exc.detail,
-                )
+            user_id = await self.flow.check_password(tenant, client_id, username, password)
+        except InvalidGrant:
             return self.login_page(request, areq, error=BAD_LOGIN, username=username)
-        await audit.record_sign_in(
-            self.db, tenant, client_id=areq.client.record.client_id, user=user_id, succeeded=True
-        )
         old = request.cookies.get(SESSION_COOKIE)
         raw, signed_in = await self.sessions.create(tenant, user_id, username, replacing=old)
         response = await self.proceed(request, areq, signed_in, fresh=True)
@@ -278,4 +271,5 @@ def signin_router(state: AppState) -> APIRouter:
     router.add_route(AUTHORIZE_PATH, endpoints.authorize, methods=["GET", "POST"])
     router.add_route(LOGIN_PATH, endpoints.login, methods=["POST"])
     router.add_route(CONSENT_PATH, endpoints.consent, methods=["POST"])
+    router.add_route(AUTHN_PATH, endpoints.native.authn, methods=["POST"])
     return router

@@ -69,6 +69,7 @@ class SigninClient:
     pkce_plain: bool
     skip_consent: bool
     enabled: bool
+    api_based_auth: bool = False  # advancedConfigurations.enableAPIBasedAuthentication
 
 
 class SigninClients(Protocol):

@@ -1,4 +1,5 @@
-"""Sign-in state: authorization codes, SSO sessions and remembered consents.
+"""Sign-in state: authorization codes, SSO sessions, remembered consents and app-native
+authentication flows.
 
 Codes and session ids are stored only as keyed hashes (HMAC-SHA-256 under the server
 secret); the raw values live in the client's hands (redirect, cookie).
@@ -7,6 +8,7 @@ secret); the raw values live in the client's hands (redirect, cookie).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
@@ -104,3 +106,18 @@ class BackchannelLogout(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(String(255), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuthnFlow(Base):
+    """An app-native authentication flow (`response_mode=direct`): the validated
+    authorization request waiting for the user's credentials at `/oauth2/authn`."""
+
+    __tablename__ = "authn_flow"
+
+    flow_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = org_column()
+    client_id: Mapped[str] = mapped_column(String(255))
+    # The authorization request's parameters (never a client secret).
+    params: Mapped[dict[str, Any]] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,5 +1,5 @@
-"""Sign-in state of one organization: SSO sessions, remembered consents and
-authorization codes (rows keyed by keyed hashes, never by raw values)."""
+"""Sign-in state of one organization: SSO sessions, remembered consents, authorization
+codes and app-native flows (rows keyed by keyed hashes, never by raw values)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy import update
 
+from runegate.storage.models.signin import AuthnFlow
 from runegate.storage.models.signin import AuthorizationCode
 from runegate.storage.models.signin import SsoSession
 from runegate.storage.models.signin import UserConsent
@@ -71,5 +72,31 @@ class AuthorizationCodeRepository(TenantRepository[AuthorizationCode]):
                 AuthorizationCode.used.is_(False),
             )
             .values(used=True)
+        )
+        return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
+
+class AuthnFlowRepository(TenantRepository[AuthnFlow]):
+    model = AuthnFlow
+
+    async def find_live(self, flow_hash: str, now: datetime) -> AuthnFlow | None:
+        """The unexpired, not yet completed flow with this hash."""
+        stmt = self.select().where(
+            AuthnFlow.flow_hash == flow_hash,
+            AuthnFlow.expires_at > now,
+            AuthnFlow.completed.is_(False),
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def complete(self, flow_hash: str) -> bool:
+        """Mark the flow completed; False when it already was (single use)."""
+        stmt = (
+            update(AuthnFlow)
+            .where(
+                AuthnFlow.org_id == self.org_id,
+                AuthnFlow.flow_hash == flow_hash,
+                AuthnFlow.completed.is_(False),
+            )
+            .values(completed=True)
         )
         return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]

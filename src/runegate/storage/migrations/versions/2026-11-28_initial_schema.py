@@ -673,6 +673,22 @@ def upgrade() -> None:
             "ix_backchannel_logout_due", ["status", "next_attempt_at"], unique=False
         )
 
+    # App-native authentication (issue 10): flows started by response_mode=direct,
+    # keyed by a keyed hash of the flow id, short-lived and single-use.
+    op.create_table(
+        "authn_flow",
+        sa.Column("flow_hash", sa.String(length=64), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("client_id", sa.String(length=255), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completed", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("flow_hash", name=op.f("pk_authn_flow")),
+    )
+    with op.batch_alter_table("authn_flow", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_authn_flow_expires_at"), ["expires_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_authn_flow_org_id"), ["org_id"], unique=False)
+
     # The change counter polled by every worker starts at 0.
     op.bulk_insert(
         sa.table(
@@ -764,7 +780,7 @@ def downgrade() -> None:
     _drop_count_triggers()
     op.drop_table("resource_count")
     op.drop_table("backchannel_logout")  # issue 9 item 2
-    for table in ("user_consent", "sso_session", "authorization_code"):
+    for table in ("authn_flow", "user_consent", "sso_session", "authorization_code"):
         op.drop_table(table)
     op.drop_table("account_token")
     op.drop_table("mail_outbox")
