@@ -9,10 +9,12 @@ from datetime import timedelta
 
 from runegate.storage.db import Database
 from runegate.storage.models.application import Application
+from runegate.storage.models.signin import AuthnFlow
 from runegate.storage.models.signin import AuthorizationCode
 from runegate.storage.models.signin import SsoSession
 from runegate.storage.models.user import User
 from runegate.storage.repositories.applications import ApplicationRepository
+from runegate.storage.repositories.signin import AuthnFlowRepository
 from runegate.storage.repositories.signin import AuthorizationCodeRepository
 from runegate.storage.repositories.signin import ConsentRepository
 from runegate.storage.repositories.signin import SsoSessionRepository
@@ -67,3 +69,23 @@ async def test_signin_rows_are_isolated(db: Database) -> None:
         await consents.remember(user.id, app.id, frozenset({"profile"}))
         assert await consents.scopes_of(user.id, app.id) == {"openid", "profile"}
         assert await SsoSessionRepository(s, tenant=a).remove("s" * 64) == 1
+
+
+async def test_authn_flows_are_isolated(db: Database) -> None:
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    async with db.write() as s:
+        a = (await provision_org(s, "org-a", base_url="http://x")).tenant
+        b = (await provision_org(s, "org-b", base_url="http://x")).tenant
+        flow = AuthnFlow(flow_hash="f" * 64, client_id="c", params={}, expires_at=later)
+        await AuthnFlowRepository(s, tenant=a).add(flow)
+    async with db.write() as s:
+        flows_b = AuthnFlowRepository(s, tenant=b)
+        assert await flows_b.find_live("f" * 64, datetime.now(UTC)) is None
+        assert await flows_b.find_by(flow_hash="f" * 64) is None
+        assert await flows_b.complete("f" * 64) is False
+    async with db.write() as s:
+        flows_a = AuthnFlowRepository(s, tenant=a)
+        assert await flows_a.find_live("f" * 64, datetime.now(UTC)) is not None
+        assert await flows_a.complete("f" * 64) is True
+        assert await flows_a.complete("f" * 64) is False  # single use
+        assert await flows_a.find_live("f" * 64, datetime.now(UTC)) is None
