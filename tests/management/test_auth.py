@@ -43,6 +43,11 @@ ROUTES = [
     ("PUT", f"{API}/scopes", "internal_api_resource_update"),
     ("DELETE", f"{API}/scopes/x", "internal_api_resource_delete"),
     ("GET", "/t/default/api/server/v1/scopes", "internal_api_resource_view"),
+    ("POST", f"{APP}/share", "internal_shared_application_create"),
+    ("GET", f"{APP}/share", "internal_shared_application_view"),
+    ("DELETE", f"{APP}/share/x", "internal_shared_application_delete"),
+    ("GET", f"{APP}/shared-apps", "internal_shared_application_view"),
+    ("DELETE", f"{APP}/shared-apps", "internal_shared_application_delete"),
 ]
 
 
@@ -63,7 +68,7 @@ async def test_table_covers_every_management_route(make_app: AppFactory) -> None
             continue
         for name in ("applicationId", "apiResourceId"):
             path = path.replace(f"{{{name}}}", "{id}")
-        for name in ("apiId", "scopeName"):
+        for name in ("apiId", "scopeName", "sharedOrganizationId"):
             path = path.replace(f"{{{name}}}", "{name}")
         served |= {(method.upper(), path) for method in operations}
     assert served == {(m, _template(p)) for m, p, _ in ROUTES}

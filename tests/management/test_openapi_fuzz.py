@@ -22,7 +22,12 @@ from tests.conftest import BASE_URL
 from tests.management.conftest import Admin
 
 MAX_EXAMPLES = 5
-MINE = ("/api/server/v1/applications", "/api/server/v1/api-resources", "/api/server/v1/scopes")
+MINE = (
+    "/api/server/v1/applications",
+    "/api/server/v1/api-resources",
+    "/api/server/v1/scopes",
+    "/api/server/v1/organizations",
+)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -74,5 +79,5 @@ async def test_schemathesis_finds_no_errors(admin: Admin) -> None:
                 content=kwargs.get("data"),
             )
             case.validate_response(response, checks=CHECKS)
-    assert operations == 23
+    assert operations == 37
     assert isinstance(admin.http, httpx.AsyncClient)

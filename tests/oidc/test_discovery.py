@@ -22,6 +22,7 @@ async def test_discovery_document(client: httpx.AsyncClient) -> None:
     assert doc["grant_types_supported"] == [
         "authorization_code",
         "client_credentials",
+        "organization_switch",
         "password",
         "refresh_token",
     ]

@@ -22,6 +22,7 @@ from runegate.oauth.verifier import TokenLookup
 from runegate.oauth.writer import TokenWriter
 from runegate.oidc.backchannel import BackchannelSender
 from runegate.oidc.id_token import IdTokens
+from runegate.roles.org_access import OrganizationAccess
 from runegate.roles.store import RoleUserStore
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class OAuthServer:
             self.id_tokens,
             self.codes,
             refresh=self.refresh,
+            orgs=OrganizationAccess(state.db),
+            verifier=self.verifier,
         )
 
 

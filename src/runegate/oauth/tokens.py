@@ -112,7 +112,7 @@ class TokenIssuer:
             "subject_type": subject_type,
             "scope": " ".join(scopes),
             "audience": " ".join(audience),
-            "acting_org_id": tenant.org_id if tenant.org_id != tenant.root_id else None,
+            "acting_org_id": tenant.org_id if tenant.switched else None,
             "issued_at": now,
             "expires_at": expires,
             "revoked": False,
@@ -146,6 +146,10 @@ def _jwt_claims(
     }
     if scopes:
         claims["scope"] = " ".join(scopes)
+    if tenant.switched:
+        # An organization-switched token names the organization it acts in (as Asgardeo).
+        claims["org_id"] = tenant.org_id
+        claims["org_name"] = tenant.org_name
     return claims
 
 

@@ -30,6 +30,7 @@ from runegate.storage.models.role import RoleUser
 from runegate.storage.models.user import GroupMember
 
 EVERYONE = "everyone"
+ADMINISTRATOR_CI = "administrator"
 
 
 def _audience(org_id: str, app_id: str, settings: dict[str, Any]) -> ColumnElement[bool]:
@@ -81,3 +82,42 @@ async def role_scopes(
         )
     )
     return frozenset((await session.scalars(stmt)).all())
+
+
+def _org_role_scopes(org_id: str, condition: ColumnElement[bool]) -> Any:
+    """The scope names of `org_id`'s organization-audience roles matching `condition`."""
+    return (
+        select(ApiScope.name)
+        .join(RoleScope, RoleScope.scope_id == ApiScope.id)
+        .join(Role, Role.id == RoleScope.role_id)
+        .where(Role.org_id == org_id, Role.audience_type == ORGANIZATION, condition)
+    )
+
+
+async def organization_role_scopes(
+    session: AsyncSession, org_id: str, user_id: str
+) -> frozenset[str]:
+    """The scopes of the organization-audience roles a user holds in a sub-organization
+    (directly or through a group), plus `everyone`'s: what a member of that organization
+    gets through an application shared with it."""
+    held = _held(org_id, user_id)
+    condition = or_(Role.id.in_(select(held.c.role_id)), Role.display_name_ci == EVERYONE)
+    return frozenset((await session.scalars(_org_role_scopes(org_id, condition))).all())
+
+
+async def administrator_scopes(session: AsyncSession, org_id: str) -> frozenset[str]:
+    """The scopes of an organization's `Administrator` role."""
+    stmt = _org_role_scopes(org_id, Role.display_name_ci == ADMINISTRATOR_CI)
+    return frozenset((await session.scalars(stmt)).all())
+
+
+async def is_administrator(session: AsyncSession, org_id: str, user_id: str) -> bool:
+    """Holds the organization's `Administrator` role (directly or through a group)."""
+    held = _held(org_id, user_id)
+    stmt = select(Role.id).where(
+        Role.org_id == org_id,
+        Role.audience_type == ORGANIZATION,
+        Role.display_name_ci == ADMINISTRATOR_CI,
+        Role.id.in_(select(held.c.role_id)),
+    )
+    return (await session.scalar(stmt.limit(1))) is not None

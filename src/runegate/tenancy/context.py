@@ -19,6 +19,8 @@ class TenantContext:
     base_url: str
     # The root organization's rate-limit overrides (`runegate.ratelimit`): (name, limit).
     rate_limits: tuple[tuple[str, int], ...] = ()
+    # The switched sub-organization's name, when known (JWT `org_name`).
+    org_name: str = ""
 
     @property
     def issuer(self) -> str:
@@ -29,5 +31,12 @@ class TenantContext:
     def tenant_url(self) -> str:
         return f"{self.base_url}/t/{self.root_name}"
 
-    def for_org(self, org_id: str) -> TenantContext:
-        return TenantContext(self.root_id, self.root_name, org_id, self.base_url, self.rate_limits)
+    @property
+    def switched(self) -> bool:
+        """Acting in a sub-organization (an organization-switched token, `/o/` APIs)."""
+        return self.org_id != self.root_id
+
+    def for_org(self, org_id: str, org_name: str = "") -> TenantContext:
+        return TenantContext(
+            self.root_id, self.root_name, org_id, self.base_url, self.rate_limits, org_name
+        )

@@ -91,3 +91,15 @@ UNSUPPORTED_FIELD = ErrorEntry(
     "Unsupported field.",
     "{field}: Runegate does not implement this setting; leave it unset.",
 )
+SHARE_TARGET_INVALID = ErrorEntry(
+    400,
+    "APP-60019",
+    "Invalid organization.",
+    "The organization {org_id} does not exist below this organization.",
+)
+SHARE_NOT_FOUND = ErrorEntry(
+    404,
+    "APP-60020",
+    "Shared application not found.",
+    "The application {app_id} is not shared with the organization {org_id}.",
+)

@@ -18,6 +18,7 @@ from runegate.http.auth import require_scopes
 from runegate.management.applications import authorization
 from runegate.management.applications import inbound
 from runegate.management.applications import service
+from runegate.management.applications import sharing
 from runegate.management.applications.listing import ListQuery
 from runegate.management.applications.listing import list_applications
 from runegate.management.applications.oidc_schemas import OidcConfig
@@ -26,9 +27,12 @@ from runegate.management.applications.schemas import ApplicationCreated
 from runegate.management.applications.schemas import ApplicationList
 from runegate.management.applications.schemas import ApplicationPatch
 from runegate.management.applications.schemas import ApplicationResponse
+from runegate.management.applications.schemas import ApplicationShareRequest
 from runegate.management.applications.schemas import AuthorizedApi
 from runegate.management.applications.schemas import AuthorizedApiCreate
 from runegate.management.applications.schemas import AuthorizedApiPatch
+from runegate.management.applications.schemas import SharedApplications
+from runegate.management.applications.schemas import SharedOrganizations
 from runegate.management.common.deps import org_parameter
 from runegate.management.common.pagination import MAX_LIMIT
 from runegate.management.common.schemas import error_responses
@@ -48,6 +52,9 @@ SecretCreate = Annotated[
         )
     ),
 ]
+ShareCreate = Annotated[Access, Depends(require_scopes("internal_shared_application_create"))]
+ShareView = Annotated[Access, Depends(require_scopes("internal_shared_application_view"))]
+ShareDelete = Annotated[Access, Depends(require_scopes("internal_shared_application_delete"))]
 
 
 def build_router(state: AppState) -> APIRouter:
@@ -60,6 +67,7 @@ def build_router(state: AppState) -> APIRouter:
     _crud_routes(router, state)
     _inbound_routes(router, state)
     _authorized_api_routes(router, state)
+    _sharing_routes(router, state)
     return router
 
 
@@ -198,4 +206,49 @@ def _authorized_api_routes(router: APIRouter, state: AppState) -> None:
         await authorization.unauthorize(
             state=state, tenant=access.tenant, app_id=applicationId, api_id=apiId
         )
+        return Response(status_code=204)
+
+
+def _sharing_routes(router: APIRouter, state: AppState) -> None:
+    """Sharing with sub-organizations (catalog §2.1: `share`, `shared-apps`)."""
+
+    @router.post("/{applicationId}/share", status_code=200, response_class=Response)
+    async def share_application(
+        access: ShareCreate, applicationId: str, body: ApplicationShareRequest
+    ) -> Response:
+        await sharing.share(state=state, tenant=access.tenant, app_id=applicationId, body=body)
+        return Response(status_code=200)
+
+    @router.get(
+        "/{applicationId}/share",
+        response_model=SharedOrganizations,
+        response_model_exclude_none=True,
+    )
+    async def get_shared_organizations(
+        access: ShareView, applicationId: str
+    ) -> SharedOrganizations:
+        return await sharing.shared_organizations(
+            state=state, tenant=access.tenant, app_id=applicationId
+        )
+
+    @router.delete(
+        "/{applicationId}/share/{sharedOrganizationId}", status_code=204, response_class=Response
+    )
+    async def unshare_application(
+        access: ShareDelete, applicationId: str, sharedOrganizationId: str
+    ) -> Response:
+        await sharing.unshare(
+            state=state, tenant=access.tenant, app_id=applicationId, org_id=sharedOrganizationId
+        )
+        return Response(status_code=204)
+
+    @router.get("/{applicationId}/shared-apps", response_model=SharedApplications)
+    async def get_shared_applications(access: ShareView, applicationId: str) -> SharedApplications:
+        return await sharing.shared_applications(
+            state=state, tenant=access.tenant, app_id=applicationId
+        )
+
+    @router.delete("/{applicationId}/shared-apps", status_code=204, response_class=Response)
+    async def unshare_all(access: ShareDelete, applicationId: str) -> Response:
+        await sharing.unshare(state=state, tenant=access.tenant, app_id=applicationId, org_id=None)
         return Response(status_code=204)

@@ -10,6 +10,7 @@ from runegate.management.applications.oidc_schemas import OidcConfig
 from runegate.management.common.schemas import Link
 from runegate.management.common.schemas import StrictModel
 from runegate.management.common.schemas import WireModel
+from runegate.management.organizations.schemas import BasicOrganization
 
 NAME_PATTERN = r"^\S(.*\S)?$"
 TEXT_LENGTH = 1024
@@ -230,3 +231,21 @@ class AuthorizedApiPatch(StrictModel):
     removedScopes: list[str] = Field(default_factory=list, max_length=500)
     addedAuthorizationDetailsTypes: list[str] = Field(default_factory=list, max_length=0)
     removedAuthorizationDetailsTypes: list[str] = Field(default_factory=list, max_length=0)
+
+
+class ApplicationShareRequest(StrictModel):
+    shareWithAllChildren: bool = False
+    sharedOrganizations: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class SharedOrganizations(WireModel):
+    organizations: list[BasicOrganization] = Field(default_factory=list)
+
+
+class SharedApplication(WireModel):
+    applicationId: str
+    organizationId: str
+
+
+class SharedApplications(WireModel):
+    sharedApplications: list[SharedApplication] = Field(default_factory=list)

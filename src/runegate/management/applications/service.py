@@ -152,7 +152,9 @@ async def get_application(
     *, state: AppState, tenant: TenantContext, app_id: str
 ) -> ApplicationResponse:
     async with state.db.read() as session:
-        app = await load(ApplicationRepository(session, tenant=tenant), app_id)
+        app = await ApplicationRepository(session, tenant=tenant).find_visible(app_id)
+    if app is None:
+        raise app_errors.APPLICATION_NOT_FOUND.error(app_id=app_id)
     return views.to_response(app, tenant)
 
 

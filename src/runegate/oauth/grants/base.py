@@ -13,6 +13,7 @@ from typing import Any
 from typing import ClassVar
 from typing import Protocol
 
+from runegate.http.auth import TokenVerifier
 from runegate.oauth.client_auth import AuthenticatedClient
 from runegate.oauth.codes import CodeStore
 from runegate.oauth.refresh import RefreshTokens
@@ -20,8 +21,23 @@ from runegate.oauth.request import OAuthRequest
 from runegate.oauth.tokens import IssuedAccessToken
 from runegate.oauth.tokens import TokenIssuer
 from runegate.oidc.id_token import IdTokens
+from runegate.roles.org_access import OrgFacts
 from runegate.storage.db import Database
 from runegate.tenancy.context import TenantContext
+
+
+class OrganizationStore(Protocol):
+    """Sub-organizations for the organization switch grant (`roles/org_access.py`)."""
+
+    async def find(self, tenant: TenantContext, org_id: str) -> OrgFacts | None: ...
+
+    async def is_shared(
+        self, tenant: TenantContext, application_id: str, org: OrgFacts
+    ) -> bool: ...
+
+    async def user_scopes(
+        self, tenant: TenantContext, user_id: str, org: OrgFacts
+    ) -> frozenset[str] | None: ...
 
 
 class UserStore(Protocol):
@@ -46,6 +62,10 @@ class GrantServices:
     id_tokens: IdTokens  # OIDC ID tokens and user claims (oidc/id_token.py)
     codes: CodeStore  # authorization codes (oauth/codes.py)
     refresh: RefreshTokens  # refresh tokens, rotation and reuse detection (oauth/refresh.py)
+    # The organization switch: sub-organizations (roles/org_access.py) and the verifier
+    # of the presented access token (oauth/verifier.py).
+    orgs: OrganizationStore | None = None
+    verifier: TokenVerifier | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import Select
+from sqlalchemy import and_
 from sqlalchemy import delete
+from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import update
 
 from runegate.storage.models.api_resource import ApiScope
 from runegate.storage.models.application import Application
+from runegate.storage.models.application import ApplicationShare
 from runegate.storage.models.application import AuthorizedApi
 from runegate.storage.models.application import AuthorizedScope
+from runegate.storage.models.token import IssuedToken
 from runegate.storage.repositories.base import TenantRepository
 
 
@@ -18,6 +24,27 @@ class ApplicationRepository(TenantRepository[Application]):
     model = Application
     not_found = "The application does not exist."
     conflict = "An application with the same name or client id already exists."
+
+    def visible(self) -> Select[Application]:
+        """Its own applications; in a sub-organization also the root organization's
+        applications shared with it (read-only there)."""
+        if not self.tenant.switched:
+            return self.select()
+        shared = select(ApplicationShare.application_id).where(
+            ApplicationShare.org_id == self.tenant.root_id,
+            ApplicationShare.shared_org_id == self.org_id,
+        )
+        from_root = and_(
+            Application.org_id == self.tenant.root_id,
+            or_(Application.shared_with_all, Application.id.in_(shared)),
+        )
+        return select(Application).where(or_(Application.org_id == self.org_id, from_root))
+
+    async def find_visible(self, app_id: str) -> Application | None:
+        found: Application | None = await self.session.scalar(
+            self.visible().where(Application.id == app_id)
+        )
+        return found
 
     async def find_by_client_id(self, client_id: str) -> Application | None:
         return await self.find_by(client_id=client_id)
@@ -106,3 +133,44 @@ class ApplicationRepository(TenantRepository[Application]):
                 )
             )
         await self.delete(application_id)
+
+
+class ShareRepository(TenantRepository[ApplicationShare]):
+    """Which sub-organizations the applications of `org_id` are shared with."""
+
+    model = ApplicationShare
+    not_found = "The application is not shared with this organization."
+
+    async def shared_org_ids(self, application_id: str) -> list[str]:
+        stmt = select(ApplicationShare.shared_org_id).where(
+            ApplicationShare.org_id == self.org_id,
+            ApplicationShare.application_id == application_id,
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def share(self, application_id: str, org_ids: Sequence[str]) -> None:
+        have = set(await self.shared_org_ids(application_id))
+        new = [
+            ApplicationShare(application_id=application_id, shared_org_id=org_id)
+            for org_id in dict.fromkeys(org_ids)
+            if org_id not in have
+        ]
+        await self.add_many(new)
+
+    async def unshare(self, application_id: str, org_ids: Sequence[str] | None = None) -> None:
+        """Stop sharing with `org_ids` (all when None); tokens the application issued in
+        those organizations are revoked."""
+        stmt = delete(ApplicationShare).where(
+            ApplicationShare.org_id == self.org_id,
+            ApplicationShare.application_id == application_id,
+        )
+        revoke = update(IssuedToken).where(
+            IssuedToken.org_id == self.tenant.root_id,
+            IssuedToken.application_id == application_id,
+            IssuedToken.acting_org_id.is_not(None),
+        )
+        if org_ids is not None:
+            stmt = stmt.where(ApplicationShare.shared_org_id.in_(org_ids))
+            revoke = revoke.where(IssuedToken.acting_org_id.in_(org_ids))
+        await self.session.execute(stmt)
+        await self.session.execute(revoke.values(revoked=True))
