@@ -225,6 +225,9 @@ async def test_authorization_request_checks_answer_json(signin: Signin) -> None:
     assert with_secret.status_code == 200, with_secret.text
     basic = basic_auth(app["clientId"], app["clientSecret"])
     assert (await start(signin, good, headers=basic)).status_code == 200
+    # GET works as well (query parameters), as Asgardeo's API definition shows it.
+    by_get = await signin.admin.http.get(AUTHORIZE, params={**good, "response_mode": "direct"})
+    assert by_get.status_code == 200 and by_get.json()["flowStatus"] == "INCOMPLETE"
     other = await native_app(signin, "native-other")
     foreign = basic_auth(other["clientId"], other["clientSecret"])
     assert_aba(await start(signin, good, headers=foreign), "ABA-60001", "invalid_client")
