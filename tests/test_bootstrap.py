@@ -46,7 +46,9 @@ async def test_bootstrap_creates_everything_once(db: Database, tmp_path: Path) -
     assert counts["Organization"] == 1
     assert counts["ApiResource"] == len(system_apis())
     assert counts["ApiScope"] == expected_scopes
-    assert counts["AuthorizedScope"] == expected_scopes  # bootstrap app holds every scope
+    # The bootstrap app and the Console (a system application) hold every scope.
+    assert counts["Application"] == 2
+    assert counts["AuthorizedScope"] == 2 * expected_scopes
     async with db.read() as s:
         admin = await s.scalar(select(User).where(User.user_name == "admin"))
         assert admin is not None and admin.password_hash is not None
@@ -118,5 +120,5 @@ async def test_concurrent_bootstrap_processes_converge(db: Database, tmp_path: P
     counts = await _counts(db)
     assert counts["Organization"] == 1
     assert counts["User"] == 1
-    assert counts["Application"] == 1
+    assert counts["Application"] == 2  # the bootstrap app and the Console
     assert counts["ApiResource"] == len(system_apis())

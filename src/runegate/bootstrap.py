@@ -15,11 +15,10 @@ from runegate.secret_check import verify_secret_key
 from runegate.storage import changes
 from runegate.storage.db import Database
 from runegate.storage.models.application import Application
-from runegate.storage.repositories.api_resources import ScopeRepository
 from runegate.storage.repositories.applications import ApplicationRepository
 from runegate.tenancy.context import TenantContext
 from runegate.tenancy.service import provision_org
-from runegate.tenancy.system_apis import ensure_system_apis
+from runegate.tenancy.system_apis import authorize_system_apis
 
 BOOTSTRAP_LOCK = 0x52554E45  # "RUNE"
 BOOTSTRAP_APP_NAME = "Runegate Bootstrap"
@@ -89,8 +88,5 @@ async def ensure_bootstrap_app(
         app.client_secret_hash = secret_hash
         app.secret_generation += 1
     app.state = "ACTIVE"
-    scopes = ScopeRepository(session, tenant=tenant)
-    for resource in await ensure_system_apis(session, tenant):
-        await apps.authorize(app.id, resource.id, await scopes.of_resource(resource.id))
-    await apps.flush()
+    await authorize_system_apis(session, tenant, app.id)
     return app

@@ -87,3 +87,13 @@ def _accounts(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_accounts)
+
+
+def _console(state: AppState) -> APIRouter:
+    """The administrator Console under /t/{org}/console."""
+    from runegate.web.console.routes import console_router
+
+    return console_router(state)
+
+
+SURFACES.append(_console)

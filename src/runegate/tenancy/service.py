@@ -86,5 +86,8 @@ async def provision_org(
 
     for hook in PROVISION_HOOKS:
         await hook(session, tenant)
+    from runegate.tenancy.console_app import ensure_console_app
+
+    await ensure_console_app(session, tenant)  # last: it needs the Administrator role
     await changes.bump(session)
     return ProvisionedOrg(org, tenant, created, admin_username, generated)

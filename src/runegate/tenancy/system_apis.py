@@ -14,6 +14,7 @@ from runegate.storage.models.api_resource import ApiScope
 from runegate.storage.models.base import new_id
 from runegate.storage.repositories.api_resources import ApiResourceRepository
 from runegate.storage.repositories.api_resources import ScopeRepository
+from runegate.storage.repositories.applications import ApplicationRepository
 from runegate.tenancy.context import TenantContext
 
 SYSTEM = "SYSTEM"
@@ -105,3 +106,14 @@ async def ensure_system_apis(session: AsyncSession, tenant: TenantContext) -> li
     await apis.add_many(new_resources)
     await scopes.add_many(new_scopes)
     return out
+
+
+async def authorize_system_apis(
+    session: AsyncSession, tenant: TenantContext, application_id: str
+) -> None:
+    """Authorize the application for every scope of every system API resource."""
+    apps = ApplicationRepository(session, tenant=tenant)
+    scopes = ScopeRepository(session, tenant=tenant)
+    for resource in await ensure_system_apis(session, tenant):
+        await apps.authorize(application_id, resource.id, await scopes.of_resource(resource.id))
+    await apps.flush()

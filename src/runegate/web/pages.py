@@ -31,18 +31,25 @@ def _headers(csp: str) -> dict[str, str]:
 
 
 def render_page(
-    template: str, *, status: int = 200, redirect_to: str | None = None, **context: Any
+    template: str,
+    *,
+    status: int = 200,
+    redirect_to: str | None = None,
+    scripts: bool = False,
+    **context: Any,
 ) -> HTMLResponse:
     """A login, consent or error page: own styles only, forms post to this server.
 
     `redirect_to` is the client's verified redirect URI when the page's form answers with a
     redirect there: browsers apply `form-action` to the redirects that follow a form
-    submission (CSP Level 3), so its origin must be allowed too.
+    submission (CSP Level 3), so its origin must be allowed too. `scripts` allows script
+    files served by Runegate itself (the Console's), never inline script.
     """
     nonce = secrets.token_urlsafe(16)
     targets = "'self'" if redirect_to is None else f"'self' {form_action_source(redirect_to)}"
+    script = "script-src 'self'; " if scripts else ""
     csp = (
-        f"default-src 'none'; style-src 'nonce-{nonce}'; form-action {targets}; "
+        f"default-src 'none'; {script}style-src 'nonce-{nonce}'; form-action {targets}; "
         "frame-ancestors 'none'; base-uri 'none'"
     )
     html = _env.get_template(template).render(csp_nonce=nonce, **context)

@@ -27,8 +27,10 @@ def _mac(key: bytes, purpose: str, data: str) -> str:
     return _b64(hmac.new(key, f"{purpose}.{data}".encode(), hashlib.sha256).digest())
 
 
-def seal(keys: tuple[bytes, ...], purpose: str, payload: dict[str, Any]) -> str:
-    body = {"p": payload, "e": int(time.time()) + SEALED_LIFETIME}
+def seal(
+    keys: tuple[bytes, ...], purpose: str, payload: dict[str, Any], lifetime: int = SEALED_LIFETIME
+) -> str:
+    body = {"p": payload, "e": int(time.time()) + lifetime}
     data = _b64(orjson.dumps(body))
     return f"{data}.{_mac(keys[0], purpose, data)}"
 

@@ -92,3 +92,12 @@ class SessionStore:
                     await repo.remove(old)
             await repo.add(row)
         return raw, SignedIn(row.session_hash, row.sid, user_id, user_name, now)
+
+    async def end(self, tenant: TenantContext, raw: str | None) -> None:
+        """Remove the session of the cookie value, if any (sign-out)."""
+        if not raw or len(raw) > _MAX_COOKIE:
+            return
+        async with self.db.write() as session:
+            repo = SsoSessionRepository(session, tenant=tenant)
+            for session_hash in keyed_hashes(self.keys, raw):
+                await repo.remove(session_hash)

@@ -50,7 +50,7 @@ async def list_applications(
     condition = filter_condition(query.filter, FILTER_COLUMNS, app_errors.INVALID_FILTER)
     async with state.db.read() as session:
         apps = ApplicationRepository(session, tenant=tenant)
-        stmt = apps.visible()
+        stmt = apps.visible().where(Application.is_system.is_(False))  # Console etc. hidden
         if condition is not None:
             stmt = stmt.where(condition)
         total = await apps.count(stmt)

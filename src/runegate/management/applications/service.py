@@ -143,7 +143,7 @@ async def check_unique(
 
 async def load(apps: ApplicationRepository, app_id: str) -> Application:
     app = await apps.find(app_id)
-    if app is None:
+    if app is None or app.is_system:  # system applications are not managed here
         raise app_errors.APPLICATION_NOT_FOUND.error(app_id=app_id)
     return app
 
