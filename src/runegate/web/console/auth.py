@@ -52,6 +52,11 @@ CONSOLE_SCOPES = (
     "internal_api_resource_create",
     "internal_api_resource_update",
     "internal_api_resource_delete",
+    "internal_user_mgt_list",
+    "internal_user_mgt_view",
+    "internal_user_mgt_create",
+    "internal_user_mgt_update",
+    "internal_user_mgt_delete",
 )
 NOT_ADMIN = (
     "You are signed in as {user}, but the Console of {org} is for administrators only. "

@@ -18,10 +18,12 @@ from runegate.web.console.applications import ApplicationPages
 from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import read_form
+from runegate.web.console.users import UserPages
 
 BASE = "/t/{org}/console"
 APP = f"{BASE}/applications/{{app_id}}"
 API = f"{BASE}/api-resources/{{api_id}}"
+USER = f"{BASE}/users/{{user_id}}"
 SCRIPT = resources.files("runegate.web").joinpath("static/console.js").read_bytes()
 
 
@@ -30,6 +32,7 @@ def console_router(state: AppState) -> APIRouter:
     apps = ApplicationPages(state, auth)
     apis = ApiAuthorizationPages(state, auth)
     resources_pages = ApiResourcePages(state, auth)
+    users = UserPages(state, auth)
 
     async def home(request: Request) -> Response:
         admin = await auth.current(request)
@@ -77,4 +80,13 @@ def console_router(state: AppState) -> APIRouter:
     add(f"{API}/scopes", resources_pages.add_scope, methods=["POST"])
     add(f"{API}/scopes/delete", resources_pages.delete_scope, methods=["POST"])
     add(f"{API}/delete", resources_pages.delete, methods=["POST"])
+    add(f"{BASE}/users", users.index, methods=["GET"])
+    add(f"{BASE}/users", users.create, methods=["POST"])
+    add(f"{BASE}/users/new", users.new, methods=["GET"])
+    add(USER, users.show, methods=["GET"])
+    add(USER, users.update, methods=["POST"])
+    add(f"{USER}/disable", users.disable, methods=["POST"])
+    add(f"{USER}/enable", users.enable, methods=["POST"])
+    add(f"{USER}/password", users.reset_password, methods=["POST"])
+    add(f"{USER}/delete", users.delete, methods=["POST"])
     return router
