@@ -57,6 +57,10 @@ CONSOLE_SCOPES = (
     "internal_user_mgt_create",
     "internal_user_mgt_update",
     "internal_user_mgt_delete",
+    "internal_group_mgt_view",
+    "internal_group_mgt_create",
+    "internal_group_mgt_update",
+    "internal_group_mgt_delete",
 )
 NOT_ADMIN = (
     "You are signed in as {user}, but the Console of {org} is for administrators only. "

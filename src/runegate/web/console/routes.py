@@ -18,12 +18,14 @@ from runegate.web.console.applications import ApplicationPages
 from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import read_form
+from runegate.web.console.groups import GroupPages
 from runegate.web.console.users import UserPages
 
 BASE = "/t/{org}/console"
 APP = f"{BASE}/applications/{{app_id}}"
 API = f"{BASE}/api-resources/{{api_id}}"
 USER = f"{BASE}/users/{{user_id}}"
+GROUP = f"{BASE}/groups/{{group_id}}"
 SCRIPT = resources.files("runegate.web").joinpath("static/console.js").read_bytes()
 
 
@@ -33,6 +35,7 @@ def console_router(state: AppState) -> APIRouter:
     apis = ApiAuthorizationPages(state, auth)
     resources_pages = ApiResourcePages(state, auth)
     users = UserPages(state, auth)
+    groups = GroupPages(state, auth)
 
     async def home(request: Request) -> Response:
         admin = await auth.current(request)
@@ -89,4 +92,11 @@ def console_router(state: AppState) -> APIRouter:
     add(f"{USER}/enable", users.enable, methods=["POST"])
     add(f"{USER}/password", users.reset_password, methods=["POST"])
     add(f"{USER}/delete", users.delete, methods=["POST"])
+    add(f"{BASE}/groups", groups.index, methods=["GET"])
+    add(f"{BASE}/groups", groups.create, methods=["POST"])
+    add(GROUP, groups.show, methods=["GET"])
+    add(GROUP, groups.rename, methods=["POST"])
+    add(f"{GROUP}/members", groups.add_member, methods=["POST"])
+    add(f"{GROUP}/members/remove", groups.remove_member, methods=["POST"])
+    add(f"{GROUP}/delete", groups.delete, methods=["POST"])
     return router
