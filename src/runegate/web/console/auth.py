@@ -61,6 +61,10 @@ CONSOLE_SCOPES = (
     "internal_group_mgt_create",
     "internal_group_mgt_update",
     "internal_group_mgt_delete",
+    "internal_role_mgt_view",
+    "internal_role_mgt_create",
+    "internal_role_mgt_update",
+    "internal_role_mgt_delete",
 )
 NOT_ADMIN = (
     "You are signed in as {user}, but the Console of {org} is for administrators only. "

@@ -19,6 +19,7 @@ from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import read_form
 from runegate.web.console.groups import GroupPages
+from runegate.web.console.roles import RolePages
 from runegate.web.console.users import UserPages
 
 BASE = "/t/{org}/console"
@@ -26,6 +27,7 @@ APP = f"{BASE}/applications/{{app_id}}"
 API = f"{BASE}/api-resources/{{api_id}}"
 USER = f"{BASE}/users/{{user_id}}"
 GROUP = f"{BASE}/groups/{{group_id}}"
+ROLE = f"{BASE}/roles/{{role_id}}"
 SCRIPT = resources.files("runegate.web").joinpath("static/console.js").read_bytes()
 
 
@@ -36,6 +38,7 @@ def console_router(state: AppState) -> APIRouter:
     resources_pages = ApiResourcePages(state, auth)
     users = UserPages(state, auth)
     groups = GroupPages(state, auth)
+    roles = RolePages(state, auth)
 
     async def home(request: Request) -> Response:
         admin = await auth.current(request)
@@ -99,4 +102,14 @@ def console_router(state: AppState) -> APIRouter:
     add(f"{GROUP}/members", groups.add_member, methods=["POST"])
     add(f"{GROUP}/members/remove", groups.remove_member, methods=["POST"])
     add(f"{GROUP}/delete", groups.delete, methods=["POST"])
+    add(f"{BASE}/roles", roles.index, methods=["GET"])
+    add(f"{BASE}/roles", roles.create, methods=["POST"])
+    add(ROLE, roles.show, methods=["GET"])
+    add(ROLE, roles.rename, methods=["POST"])
+    add(f"{ROLE}/permissions", roles.permissions, methods=["POST"])
+    add(f"{ROLE}/users", roles.add_user, methods=["POST"])
+    add(f"{ROLE}/users/remove", roles.remove_user, methods=["POST"])
+    add(f"{ROLE}/groups", roles.add_group, methods=["POST"])
+    add(f"{ROLE}/groups/remove", roles.remove_group, methods=["POST"])
+    add(f"{ROLE}/delete", roles.delete, methods=["POST"])
     return router
