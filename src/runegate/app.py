@@ -21,6 +21,7 @@ from runegate.oauth.cors import CorsMiddleware
 from runegate.observability.health import health
 from runegate.observability.metrics import Metrics
 from runegate.observability.metrics import MetricsMiddleware
+from runegate.openapi import install_openapi
 from runegate.ratelimit.limiter import Limiter
 from runegate.ratelimit.middleware import RateLimitMiddleware
 from runegate.secret_check import verify_secret_key
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
     for factory in _surfaces():
         app.include_router(factory(state))
+    install_openapi(app)
     # Innermost first: Trace > Metrics > CatchAll > BodyLimit > Cors > Tenant > Facts > Rate.
     app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(RequestFactsMiddleware)

@@ -96,8 +96,9 @@ def compare(
     if op == CompareOperator.ne:
         return or_(column.expr.is_(None), expr != value)
     if op in (CompareOperator.co, CompareOperator.sw, CompareOperator.ew):
-        if not isinstance(value, str):
-            raise InvalidFilter(f"Operator {op.value} needs a string value.")
+        if not isinstance(value, str) or not (column.is_text or column.json_datetime):
+            # LIKE on a boolean or timestamp column fails on PostgreSQL (found by fuzzing).
+            raise InvalidFilter(f"Operator {op.value} needs a string attribute and value.")
         pattern = escape_like(value)
         pattern = {"co": f"%{pattern}%", "sw": f"{pattern}%", "ew": f"%{pattern}"}[op.value]
         bounds = _prefix_range(expr, value) if op == CompareOperator.sw and column.folded else []

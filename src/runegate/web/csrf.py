@@ -31,8 +31,8 @@ def csrf_token(key: bytes, cookie_value: str) -> str:
 
 
 def check_csrf(keys: tuple[bytes, ...], cookie_value: str | None, submitted: str | None) -> bool:
-    if usable_cookie(cookie_value) is None or not submitted:
-        return False
+    if usable_cookie(cookie_value) is None or not submitted or not submitted.isascii():
+        return False  # compare_digest refuses non-ASCII strings (found by fuzzing)
     assert cookie_value is not None
     matched = False
     for key in keys:
