@@ -122,6 +122,9 @@ class Seeds:
             )
             fixed["apiResourceId"] = fixed["apiId"] = api["id"]
             fixed["scopeName"] = f"fuzz:{n}"
+        if "{organization_id}" in path or "{sharedOrganizationId}" in path:
+            org = await self.post("/api/server/v1/organizations", {"name": f"fuzz-{n}"})
+            fixed["organization_id"] = fixed["sharedOrganizationId"] = org["id"]
         if "/Users/{rid}" in path:
             fixed["rid"] = (
                 await self.post(

@@ -42,7 +42,13 @@ TOKEN_FORM = strings(
 )
 GRANT_TYPE: Json = {
     "type": "string",
-    "enum": ["client_credentials", "authorization_code", "refresh_token", "password"],
+    "enum": [
+        "client_credentials",
+        "authorization_code",
+        "refresh_token",
+        "password",
+        "organization_switch",
+    ],
 }
 TOKEN_RESPONSE: Json = {
     "type": "object",
@@ -201,6 +207,43 @@ OAUTH_PATHS: dict[str, Json] = {
             AUTHORIZE_ANSWERS,
             requestBody=form_body(strings(*AUTHORIZE_PARAMS)),
         ),
+    },
+    "/t/{org}/oauth2/authn": {
+        "post": operation(
+            "App-native authentication step",
+            "Sign-in",
+            {
+                "200": json_answer("The next step or the authorization code", {"type": "object"}),
+                "default": json_answer(
+                    "An `ABA-` error or an OAuth error",
+                    {"oneOf": [ref("RunegateError"), ref("OAuthError")]},
+                ),
+            },
+            requestBody={
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "flowId": {"type": "string"},
+                                "selectedAuthenticator": {
+                                    "type": "object",
+                                    "properties": {
+                                        "authenticatorId": {"type": "string"},
+                                        "params": {
+                                            "type": "object",
+                                            "properties": strings("username", "password"),
+                                        },
+                                    },
+                                },
+                            },
+                            "required": ["flowId", "selectedAuthenticator"],
+                        }
+                    }
+                },
+            },
+        )
     },
     "/t/{org}/authenticationendpoint/login": {
         "post": form_page(
