@@ -65,6 +65,9 @@ CONSOLE_SCOPES = (
     "internal_role_mgt_create",
     "internal_role_mgt_update",
     "internal_role_mgt_delete",
+    "internal_organization_view",
+    "internal_organization_create",
+    "internal_organization_delete",
 )
 NOT_ADMIN = (
     "You are signed in as {user}, but the Console of {org} is for administrators only. "

@@ -19,6 +19,7 @@ from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import read_form
 from runegate.web.console.groups import GroupPages
+from runegate.web.console.organizations import OrganizationPages
 from runegate.web.console.roles import RolePages
 from runegate.web.console.users import UserPages
 
@@ -39,6 +40,7 @@ def console_router(state: AppState) -> APIRouter:
     users = UserPages(state, auth)
     groups = GroupPages(state, auth)
     roles = RolePages(state, auth)
+    orgs = OrganizationPages(state, auth)
 
     async def home(request: Request) -> Response:
         admin = await auth.current(request)
@@ -112,4 +114,7 @@ def console_router(state: AppState) -> APIRouter:
     add(f"{ROLE}/groups", roles.add_group, methods=["POST"])
     add(f"{ROLE}/groups/remove", roles.remove_group, methods=["POST"])
     add(f"{ROLE}/delete", roles.delete, methods=["POST"])
+    add(f"{BASE}/organizations", orgs.index, methods=["GET"])
+    add(f"{BASE}/organizations", orgs.create, methods=["POST"])
+    add(f"{BASE}/organizations/{{org_id}}/delete", orgs.delete, methods=["POST"])
     return router
