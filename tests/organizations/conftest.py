@@ -62,6 +62,7 @@ ORG_API_SCOPES = {
         "internal_org_organization_create",
     ],
     "/scim2/Users": ["internal_user_mgt_list"],
+    "/scim2/Me": ["internal_login"],
 }
 ALL_ORG_SCOPES = " ".join(s for scopes in ORG_API_SCOPES.values() for s in scopes)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp
@@ -78,6 +79,9 @@ ORG_API_PREFIXES = (
 )
 
 
+_ORG_TOKEN = re.compile(r"/([0-9a-fA-F-]{36})/oauth2/token")
+
+
 def _org_api(rest: str) -> bool:
     return any(rest == p or rest.startswith(p + "/") for p in ORG_API_PREFIXES)
 
@@ -113,6 +117,16 @@ class TenantMiddleware:
         prefix = f"/t/{name}/o"
         if path.startswith(prefix + "/"):
             rest = path[len(prefix) :]
+            signin = _ORG_TOKEN.fullmatch(rest)
+            if signin is not None:
+                # `/t/{root}/o/{org-id}/oauth2/token`: a sub-organization's users sign in
+                # through an application shared with it (oauth/endpoints/token.py).
+                state["sub_org"] = signin.group(1)
+                token_path = f"/t/{name}/oauth2/token"
+                await self.app(
+                    dict(scope, path=token_path, raw_path=token_path.encode()), receive, send
+                )
+                return
             if not _org_api(rest):
                 exc = errors.NotFound("No organization API is served at this path.")
                 await render(surface_for_path(path), exc)(scope, receive, send)

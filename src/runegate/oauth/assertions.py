@@ -81,7 +81,7 @@ class AssertionVerifier:
             raise _fail("The client assertion has no sub.")
         if req.params.get("client_id", client_id) != client_id:
             raise _fail("The client_id does not match the assertion.")
-        record = await self.clients.by_client_id(req.tenant.org_id, client_id)
+        record = await self.clients.by_client_id(req.tenant.root_id, client_id)
         if record is None or not record.active or record.auth_method != "private_key_jwt":
             raise _fail("Client authentication failed.")
         claims = await self._verify(record, assertion)

@@ -113,7 +113,7 @@ class ClientAuthenticator:
         record = None
         for client_id in ids:
             if client_id and record is None:
-                record = await self.clients.by_client_id(req.tenant.org_id, client_id)
+                record = await self.clients.by_client_id(req.tenant.root_id, client_id)
         stored = record.secret_hash if record is not None and record.secret_hash else _DUMMY_HASH
         # Constant time against every server key; done even for unknown clients.
         matched = False
@@ -129,7 +129,7 @@ class ClientAuthenticator:
         client_id = req.params.get("client_id")
         if not client_id:
             raise InvalidClient("Client authentication is required.", headers=BASIC_CHALLENGE)
-        record = await self.clients.by_client_id(req.tenant.org_id, client_id)
+        record = await self.clients.by_client_id(req.tenant.root_id, client_id)
         if record is None or not record.public_client or not record.active:
             raise InvalidClient("Client authentication failed.")
         return AuthenticatedClient(record, "none")

@@ -60,7 +60,8 @@ def oauth_router(state: AppState) -> APIRouter:
 
     async def token_endpoint(request: Request) -> Response:
         req = await read_request(request)
-        return json_response(await token(req, server.authenticator, server.grants))
+        sub_org = getattr(request.state, "sub_org", None)
+        return json_response(await token(req, server.authenticator, server.grants, sub_org=sub_org))
 
     async def introspection_endpoint(request: Request) -> Response:
         req = await read_request(request)

@@ -124,5 +124,5 @@ def _protocol_claims(tenant: TenantContext, client: ClientRecord, now: int) -> d
         "exp": now + client.id_token_lifetime,
         "jti": secrets.token_hex(16),
         "org_id": tenant.org_id,
-        "org_name": tenant.root_name,
+        "org_name": tenant.org_name or tenant.root_name,
     }

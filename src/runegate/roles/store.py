@@ -18,6 +18,7 @@ from runegate.crypto.hashing import hash_password
 from runegate.errors import InvalidGrant
 from runegate.identity.passwords import verify_password_async
 from runegate.identity.users import PENDING_INVITATION
+from runegate.roles.resolve import organization_role_scopes
 from runegate.roles.resolve import role_scopes
 from runegate.storage.changes import ROLES
 from runegate.storage.db import Database
@@ -63,6 +64,10 @@ class RoleUserStore:
         found = self._scopes.get(key)
         if found is None:
             async with self.db.read() as session:
-                found = await role_scopes(session, tenant.org_id, application_id, user_id)
+                if tenant.switched:
+                    # A sub-organization's user through a shared application.
+                    found = await organization_role_scopes(session, tenant.org_id, user_id)
+                else:
+                    found = await role_scopes(session, tenant.org_id, application_id, user_id)
             self._scopes.set(key, found, generation)
         return found

@@ -59,7 +59,7 @@ def _attribute_term(dialect: str) -> Any:
     return special
 
 
-def _page(stmt: Select[Organization], query: OrgQuery) -> Select[Organization]:
+def page(stmt: Select[Organization], query: OrgQuery) -> Select[Organization]:
     return keyset(
         stmt,
         Organization.name,
@@ -85,7 +85,7 @@ async def list_organizations(
         orgs = SubOrganizations(session, root_id=tenant.root_id, org_id=tenant.org_id)
         base = orgs.below(await orgs.acting(), recursive=query.recursive)
         stmt = base if condition is None else base.where(condition)
-        rows = list(await orgs.rows(_page(stmt, query).limit(query.limit + 1)))
+        rows = list(await orgs.rows(page(stmt, query).limit(query.limit + 1)))
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         if query.before:

@@ -17,6 +17,7 @@ from runegate.http.auth import require_scopes
 from runegate.management.common.deps import org_parameter
 from runegate.management.common.schemas import error_responses
 from runegate.management.organizations import listing
+from runegate.management.organizations import me
 from runegate.management.organizations import service
 from runegate.management.organizations import views
 from runegate.management.organizations.schemas import MetaAttributes
@@ -34,6 +35,7 @@ View = Annotated[Access, Depends(require_scopes("internal_organization_view"))]
 Create = Annotated[Access, Depends(require_scopes("internal_organization_create"))]
 Update = Annotated[Access, Depends(require_scopes("internal_organization_update"))]
 Delete = Annotated[Access, Depends(require_scopes("internal_organization_delete"))]
+Login = Annotated[Access, Depends(require_scopes("internal_login"))]
 
 
 def build_router(state: AppState) -> APIRouter:
@@ -121,5 +123,31 @@ def build_router(state: AppState) -> APIRouter:
     async def organization_delete(access: Delete, organization_id: str) -> Response:
         await service.delete_organization(state=state, tenant=access.tenant, org_id=organization_id)
         return Response(status_code=204)
+
+    return router
+
+
+def build_me_router(state: AppState) -> APIRouter:
+    """`/t/{org}/api/users/v1/me/organizations` (end-user API, `internal_login`)."""
+    router = APIRouter(
+        prefix="/t/{org}/api/users/v1/me/organizations",
+        tags=["Me"],
+        dependencies=[Depends(org_parameter)],
+        responses=error_responses(400, 401, 403, 500),
+    )
+
+    @router.get("", response_model=OrganizationList, response_model_exclude_none=True)
+    async def me_organizations_get(
+        access: Login,
+        filter: Annotated[str | None, Query(max_length=1000)] = None,
+        limit: Annotated[int, Query(ge=0, le=listing.MAX_LIMIT)] = 10,
+        after: Annotated[str | None, Query(max_length=400)] = None,
+        before: Annotated[str | None, Query(max_length=400)] = None,
+        recursive: bool = True,
+    ) -> OrganizationList:
+        query = listing.OrgQuery(filter, limit, after, before, recursive)
+        return await me.my_organizations(
+            state=state, tenant=access.tenant, user_id=access.token.user_id, query=query
+        )
 
     return router

@@ -122,7 +122,8 @@ async def add_refresh_token(
     """RFC 6749 §5.1: a refresh token beside a user's access token when the application
     lists the `refresh_token` grant (as Asgardeo: `offline_access` is not required)."""
     record = ctx.client.record
-    if "refresh_token" in record.grant_types:
+    # Sub-organization sign-ins get no refresh token (the refresh grant is root-only).
+    if "refresh_token" in record.grant_types and not ctx.request.tenant.switched:
         body["refresh_token"] = await ctx.services.refresh.issue(
             ctx.request.tenant,
             record,
