@@ -103,14 +103,21 @@ class TenantMiddleware:
             await self.app(scope, receive, send)
             return
         name = path.split("/", 3)[2]
-        tenant = await self.state.find_tenant(name) if is_valid_org_name(name) else None
+        # Dot segments can only come from encoded slashes (`%2f..`): never a route.
+        dotted = any(part in (".", "..") for part in path.split("/"))
+        valid = is_valid_org_name(name) and not dotted
+        tenant = await self.state.find_tenant(name) if valid else None
         if tenant is None:
             exc = errors.NotFound(
                 "The organization does not exist.",
                 code="ORG-60003",
                 message="Organization not found",
             )
-            await render(surface_for_path(path), exc)(scope, receive, send)
+            # The raw path: an encoded `/` in the name (`/t/..%2f/scim2/...`) must not
+            # shift the surface segment (found by the hostile-input corpus).
+            raw: bytes = scope.get("raw_path") or path.encode()
+            surface = surface_for_path(raw.decode("latin-1").split("?", 1)[0])
+            await render(surface, exc)(scope, receive, send)
             return
         state = scope.setdefault("state", {})
         state["tenant"] = tenant

@@ -150,13 +150,29 @@ def _dump(resource: Any) -> dict[str, Any]:
     return data
 
 
+def _bounded(value: Any, what: str, limit: int = 255) -> Any:
+    """Refuse values longer than their column (PostgreSQL would refuse the row with a
+    500; SQLite would store them): found by the hostile-input corpus."""
+    if isinstance(value, str) and len(value) > limit:
+        raise InvalidValue(f"{what} is longer than {limit} characters.")
+    return value
+
+
 def _name(raw: str | None, what: str) -> str:
     if not raw or not raw.strip():
         raise InvalidValue(f"{what} is required.")
+    _bounded(raw, what)
     try:
         return strip_domain(raw)
     except InvalidInput as exc:
         raise InvalidValue(exc.description) from exc
+
+
+def _emails(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for item in items:
+        _bounded(item.get("value"), "emails.value", 320)
+        _bounded(item.get("type"), "emails.type", 64)
+    return items
 
 
 def user_profile(resource: Any) -> tuple[UserProfile, str | None, bool]:
@@ -168,11 +184,11 @@ def user_profile(resource: Any) -> tuple[UserProfile, str | None, bool]:
     profile = UserProfile(
         user_name=_name(data.get("userName"), "userName"),
         active=data.get("active"),
-        external_id=data.get("externalId"),
-        given_name=name.get("givenName"),
-        family_name=name.get("familyName"),
-        display_name=data.get("displayName"),
-        emails=list(data.get("emails") or []),
+        external_id=_bounded(data.get("externalId"), "externalId"),
+        given_name=_bounded(name.get("givenName"), "name.givenName"),
+        family_name=_bounded(name.get("familyName"), "name.familyName"),
+        display_name=_bounded(data.get("displayName"), "displayName"),
+        emails=_emails(list(data.get("emails") or [])),
     )
     profile.document = {
         k: v for k, v in data.items() if k not in (*USER_COLUMN_KEYS, "emails", "externalId")
@@ -188,9 +204,13 @@ def group_profile(resource: Any) -> GroupProfile:
             raise InvalidValue("Group members must be users given by their id (value).")
     return GroupProfile(
         display_name=_name(data.get("displayName"), "displayName"),
-        external_id=data.get("externalId"),
+        external_id=_bounded(data.get("externalId"), "externalId"),
         member_ids=[str(m["value"]) for m in members],
-        displays={str(m["value"]): str(m["display"]) for m in members if m.get("display")},
+        displays={
+            str(m["value"]): _bounded(str(m["display"]), "members.display")
+            for m in members
+            if m.get("display")
+        },
         document={k: v for k, v in data.items() if k not in (*GROUP_COLUMN_KEYS, "externalId")},
     )
 
