@@ -149,10 +149,7 @@ class ApiResourcePages:
         api_id = str(request.path_params["api_id"])
         try:
             if action == "delete":
-                if form.get("confirm") != "yes":
-                    raise api_errors.INVALID_REQUEST.error(
-                        reason="Tick the box to confirm that the API resource is to be deleted."
-                    )
+                form.confirm_delete("API resource")
                 await service.delete_resource(state=self.state, tenant=tenant, api_id=api_id)
                 return RedirectResponse(console_path(tenant, "/api-resources"), 303)
             if action == "delete-scope":

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from runegate.errors import IdpError
+from runegate.errors import InvalidInput
 from runegate.tenancy.context import TenantContext
 from runegate.web import csrf
 from runegate.web.console.auth import ConsoleAdmin
@@ -41,6 +42,11 @@ class Form:
 
     def all(self, name: str) -> list[str]:
         return [v.strip() for v in self.fields.get(name, []) if v.strip()]
+
+    def confirm_delete(self, what: str) -> None:
+        """A delete form's confirmation box must be ticked (no script needed)."""
+        if self.get("confirm") != "yes":
+            raise InvalidInput(f"Tick the box to confirm that the {what} is to be deleted.")
 
     def lines(self, name: str) -> list[str]:
         return [line.strip() for line in self.get(name).splitlines() if line.strip()]

@@ -150,10 +150,7 @@ class GroupPages:
             async with self.state.db.write() as session:
                 group = await GroupRepository(session, tenant=tenant).get(group_id)
                 if action == "delete":
-                    if form.get("confirm") != "yes":
-                        raise InvalidInput(
-                            "Tick the box to confirm that the group is to be deleted."
-                        )
+                    form.confirm_delete("group")
                     await identity.delete_group(session, tenant, group.id, expected_version=None)
                     return RedirectResponse(console_path(tenant, "/groups"), 303)
                 if action == "rename":

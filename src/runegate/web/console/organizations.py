@@ -12,7 +12,6 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
 from runegate.errors import IdpError
-from runegate.management.organizations import errors as org_errors
 from runegate.management.organizations import service
 from runegate.management.organizations.listing import OrgQuery
 from runegate.management.organizations.listing import list_organizations
@@ -103,10 +102,7 @@ class OrganizationPages:
         tenant: TenantContext = request.state.tenant
         org_id = str(request.path_params["org_id"])
         try:
-            if form.get("confirm") != "yes":
-                raise org_errors.INVALID_REQUEST.error(
-                    reason="Tick the box to confirm that the organization is to be deleted."
-                )
+            form.confirm_delete("organization")
             await service.delete_organization(state=self.state, tenant=tenant, org_id=org_id)
         except IdpError as exc:
             return await self.index(request, error=exc.description, status=exc.status)

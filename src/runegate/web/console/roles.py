@@ -208,10 +208,7 @@ class RolePages:
             async with self.state.db.write() as session:
                 role = await RoleRepository(session, tenant=tenant).get(role_id)
                 if action == "delete":
-                    if form.get("confirm") != "yes":
-                        raise InvalidInput(
-                            "Tick the box to confirm that the role is to be deleted."
-                        )
+                    form.confirm_delete("role")
                     await service.delete_role(session, tenant, role.id)
                     return RedirectResponse(console_path(tenant, "/roles"), 303)
                 data = await changed_input(session, tenant, role, action, form)

@@ -198,10 +198,7 @@ class UserPages:
             async with prehashed([password] if password else []), self.state.db.write() as s:
                 user = await identity.get_user(s, tenant, user_id)
                 if action == "delete":
-                    if form.get("confirm") != "yes":
-                        raise InvalidInput(
-                            "Tick the box to confirm that the user is to be deleted."
-                        )
+                    form.confirm_delete("user")
                     await identity.delete_user(s, tenant, user.id, expected_version=None)
                 else:
                     profile = _changed_profile(action, form, user)
