@@ -97,3 +97,17 @@ def _console(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_console)
+
+
+def _myaccount(state: AppState) -> APIRouter:
+    """End-user APIs (`/api/users/v1/me/...`) and the My Account pages."""
+    from runegate.myaccount.router import build_router
+    from runegate.web.myaccount import myaccount_router
+
+    router = APIRouter()
+    router.include_router(build_router(state))
+    router.include_router(myaccount_router(state))
+    return router
+
+
+SURFACES.append(_myaccount)

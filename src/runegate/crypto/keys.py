@@ -45,9 +45,25 @@ def generate_private_key(alg: Algorithm) -> PrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _fernet(secret: bytes) -> Fernet:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(secret)
+def _fernet(secret: bytes, info: bytes = _HKDF_INFO) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
     return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def encrypt_value(value: str, secrets: tuple[bytes, ...], *, purpose: str) -> str:
+    """Encrypt a small secret at rest (Fernet: AES-128-CBC + HMAC-SHA-256) under a key
+    derived from the first server secret for `purpose`."""
+    info = f"runegate {purpose} encryption v1".encode()
+    return _fernet(secrets[0], info).encrypt(value.encode()).decode()
+
+
+def decrypt_value(token: str, secrets: tuple[bytes, ...], *, purpose: str) -> str:
+    """The value `encrypt_value` sealed; every configured secret is tried (rotation)."""
+    info = f"runegate {purpose} encryption v1".encode()
+    try:
+        return MultiFernet([_fernet(s, info) for s in secrets]).decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise KeyDecryptionError(f"no configured secret decrypts this {purpose}") from None
 
 
 def encrypt_private_key(key: PrivateKey, secrets: tuple[bytes, ...]) -> str:

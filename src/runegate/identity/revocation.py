@@ -50,15 +50,23 @@ class EndedAccess:
 
 
 async def end_user_access(
-    session: AsyncSession, tenant: TenantContext, user_id: str, *, keep_grant: str | None = None
+    session: AsyncSession,
+    tenant: TenantContext,
+    user_id: str,
+    *,
+    keep_grant: str | None = None,
+    keep_sid: str | None = None,
 ) -> EndedAccess:
     """End every SSO session of the user and revoke every token issued to the user.
 
     keep_grant: a grant id (`issued_token.grant_id`) whose tokens stay valid, with the SSO
     session they were signed in through: a user changing their own password keeps the
     session making the change (`grant_of_token` finds it from the caller's token).
+    keep_sid: an SSO session to keep when the caller is a session, not a token (My
+    Account's pages).
     """
-    keep_sid = await _sid_of_grant(session, keep_grant) if keep_grant else None
+    if keep_grant and keep_sid is None:
+        keep_sid = await _sid_of_grant(session, keep_grant)
     where: list[ColumnElement[bool]] = [SsoSession.user_id == user_id]
     if keep_sid is not None:
         where.append(SsoSession.sid != keep_sid)

@@ -238,11 +238,18 @@ async def authenticate(
 
 
 async def set_own_password(
-    session: AsyncSession, tenant: TenantContext, user_id: str, password: str
+    session: AsyncSession,
+    tenant: TenantContext,
+    user_id: str,
+    password: str,
+    *,
+    keep_grant: str | None = None,
+    keep_sid: str | None = None,
 ) -> User:
-    """A password chosen through an invitation or recovery link, under the organization's
-    policy: accepts a pending invitation (the user becomes active) and ends every SSO
-    session and token the user holds."""
+    """A password chosen through an invitation or recovery link (or My Account), under
+    the organization's policy: accepts a pending invitation (the user becomes active) and
+    ends every SSO session and token the user holds, but the caller's own grant or
+    session (`end_user_access`)."""
     repo = UserRepository(session, tenant=tenant)
     user = await repo.get(user_id)
     await _set_password(session, tenant, user, password)
@@ -251,7 +258,7 @@ async def set_own_password(
         user.attributes = {k: v for k, v in user.attributes.items() if k != PENDING_INVITATION}
     user.version += 1
     await repo.flush()
-    await end_user_access(session, tenant, user.id)
+    await end_user_access(session, tenant, user.id, keep_grant=keep_grant, keep_sid=keep_sid)
     return user
 
 

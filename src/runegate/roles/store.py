@@ -16,6 +16,7 @@ from runegate.cache import Cache
 from runegate.cache import CacheRegistry
 from runegate.crypto.hashing import hash_password
 from runegate.errors import InvalidGrant
+from runegate.identity import mfa
 from runegate.identity.passwords import verify_password_async
 from runegate.identity.users import PENDING_INVITATION
 from runegate.roles.resolve import organization_role_scopes
@@ -55,6 +56,10 @@ class RoleUserStore:
         if not user.active or user.attributes.get(PENDING_INVITATION):
             raise InvalidGrant(BAD_CREDENTIALS, detail="user disabled or pending invitation")
         return user.id
+
+    async def needs_second_factor(self, tenant: TenantContext, user_id: str) -> bool:
+        async with self.db.read() as session:
+            return await mfa.is_enrolled(session, tenant, user_id)
 
     async def role_scopes(
         self, tenant: TenantContext, application_id: str, user_id: str

@@ -72,7 +72,14 @@ class SessionStore:
         return SignedIn(row.session_hash, row.sid, user.id, user.user_name, aware(row.auth_time))
 
     async def create(
-        self, tenant: TenantContext, user_id: str, user_name: str, *, replacing: str | None
+        self,
+        tenant: TenantContext,
+        user_id: str,
+        user_name: str,
+        *,
+        replacing: str | None,
+        ip: str | None = None,
+        user_agent: str | None = None,
     ) -> tuple[str, SignedIn]:
         """A new session (the cookie value and its facts); ends the one it replaces."""
         raw = random_secret(32)
@@ -84,6 +91,9 @@ class SessionStore:
             auth_time=now,
             expires_at=now + SESSION_LIFETIME,
             client_ids=[],
+            ip=(ip or None) and ip[:64],
+            user_agent=(user_agent or None) and user_agent[:512],
+            last_access_at=now,
         )
         async with self.db.write() as session:
             repo = SsoSessionRepository(session, tenant=tenant)

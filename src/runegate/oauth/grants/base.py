@@ -51,6 +51,10 @@ class UserStore(Protocol):
         self, tenant: TenantContext, application_id: str, user_id: str
     ) -> frozenset[str]: ...
 
+    async def needs_second_factor(self, tenant: TenantContext, user_id: str) -> bool:
+        """True when the user enrolled a second factor (TOTP) that sign-in must ask."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class GrantServices:

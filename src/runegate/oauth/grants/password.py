@@ -25,6 +25,10 @@ from runegate.oauth.grants.base import add_refresh_token
 from runegate.oauth.grants.base import token_response
 from runegate.oauth.refresh import new_grant_id
 
+SECOND_FACTOR_REQUIRED = (
+    "A second factor is required for this user: sign in through the authorization endpoint."
+)
+
 # OIDC Core §5.4 (and offline_access, §11): identity scopes, not API permissions.
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access"})
 
@@ -66,6 +70,10 @@ class PasswordGrant:
         store = ctx.users
         tenant = ctx.request.tenant
         user_id = await authenticate_audited(ctx, username, password)
+        # A user with TOTP enrolled signs in only where the second step is asked (told
+        # only to a caller that proved the password).
+        if await store.needs_second_factor(tenant, user_id):
+            raise InvalidGrant(SECOND_FACTOR_REQUIRED, detail="second factor enrolled")
         by_roles = await store.role_scopes(tenant, record.application_id, user_id)
         granted = user_scopes(ctx.requested_scopes, record.scopes, by_roles)
         grant_id, auth_time = new_grant_id(), datetime.now(UTC).replace(microsecond=0)

@@ -11,6 +11,8 @@ from runegate.storage.models.base import Base
 from runegate.storage.models.key import SigningKey
 from runegate.storage.models.mail import AccountToken
 from runegate.storage.models.mail import MailOutbox
+from runegate.storage.models.mfa import UserBackupCode
+from runegate.storage.models.mfa import UserTotp
 from runegate.storage.models.organization import Organization
 from runegate.storage.models.role import Role
 from runegate.storage.models.role import RoleGroup
@@ -58,6 +60,8 @@ __all__ = [
     "SsoSession",
     "UsedAssertion",
     "User",
+    "UserBackupCode",
     "UserConsent",
     "UserEmail",
+    "UserTotp",
 ]

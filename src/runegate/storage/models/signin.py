@@ -64,6 +64,10 @@ class SsoSession(Base):
     # Client ids of the applications signed in through this session.
     client_ids: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Shown to the user in My Account (`/api/users/v1/me/sessions`).
+    ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
+    last_access_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class UserConsent(Base):

@@ -3,11 +3,15 @@ codes and app-native flows (rows keyed by keyed hashes, never by raw values)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete
+from sqlalchemy import select
 from sqlalchemy import update
 
+from runegate.storage.models.application import Application
+from runegate.storage.models.base import utcnow
 from runegate.storage.models.signin import AuthnFlow
 from runegate.storage.models.signin import AuthorizationCode
 from runegate.storage.models.signin import SsoSession
@@ -25,11 +29,22 @@ class SsoSessionRepository(TenantRepository[SsoSession]):
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def add_client(self, session_hash: str, client_id: str) -> None:
-        """Record that `client_id` signed in through the session (once)."""
+        """Record that `client_id` signed in through the session (once), and the use."""
         row = await self.find_by(session_hash=session_hash)
-        if row is not None and client_id not in row.client_ids:
+        if row is None:
+            return
+        if client_id not in row.client_ids:
             row.client_ids = [*row.client_ids, client_id]
-            await self.flush()
+        row.last_access_at = utcnow()
+        await self.flush()
+
+    async def live_of_user(self, user_id: str, now: datetime) -> Sequence[SsoSession]:
+        stmt = (
+            self.select()
+            .where(SsoSession.user_id == user_id, SsoSession.expires_at > now)
+            .order_by(SsoSession.auth_time.desc(), SsoSession.sid)
+        )
+        return await self.list(stmt)
 
     async def remove(self, session_hash: str) -> int:
         stmt = delete(SsoSession).where(
@@ -54,6 +69,28 @@ class ConsentRepository(TenantRepository[UserConsent]):
             await self.add(row)
         row.scope = " ".join(sorted(set(row.scope.split()) | scopes))
         await self.flush()
+
+    async def of_user(self, user_id: str) -> Sequence[tuple[UserConsent, Application]]:
+        """The user's consents with their applications, by application name."""
+        stmt = (
+            select(UserConsent, Application)
+            .join(Application, Application.id == UserConsent.application_id)
+            .where(
+                UserConsent.org_id == self.org_id,
+                Application.org_id == self.org_id,
+                UserConsent.user_id == user_id,
+            )
+            .order_by(Application.name)
+        )
+        return [(c, a) for c, a in (await self.session.execute(stmt)).all()]
+
+    async def forget(self, user_id: str, application_id: str) -> int:
+        stmt = delete(UserConsent).where(
+            UserConsent.org_id == self.org_id,
+            UserConsent.user_id == user_id,
+            UserConsent.application_id == application_id,
+        )
+        return int((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
 
 
 class AuthorizationCodeRepository(TenantRepository[AuthorizationCode]):

@@ -728,6 +728,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_event_created_at"), ["created_at"], unique=False)
 
     _b2b_upgrade()
+    _myaccount_upgrade()
 
 
 # --- B2B organizations (issue 11): hierarchy columns above, application sharing ---------
@@ -771,7 +772,61 @@ def _b2b_downgrade() -> None:
     op.drop_table("application_share")
 
 
+# --- My Account (issue 12): SSO session facts, TOTP and backup codes -------------------
+def _myaccount_upgrade() -> None:
+    with op.batch_alter_table("sso_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ip", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("user_agent", sa.String(length=512), nullable=True))
+        batch_op.add_column(sa.Column("last_access_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "user_totp",
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("secret_encrypted", sa.Text(), nullable=False),
+        sa.Column("enrolled", sa.Boolean(), nullable=False),
+        sa.Column("last_step", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_user_totp_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_totp")),
+    )
+    with op.batch_alter_table("user_totp", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_user_totp_org_id"), ["org_id"], unique=False)
+    op.create_table(
+        "user_backup_code",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_user_backup_code_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_backup_code")),
+    )
+    with op.batch_alter_table("user_backup_code", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_user_backup_code_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_user_backup_code_user_id"), ["user_id"], unique=False)
+
+
+def _myaccount_downgrade() -> None:
+    op.drop_table("user_backup_code")
+    op.drop_table("user_totp")
+    with op.batch_alter_table("sso_session", schema=None) as batch_op:
+        batch_op.drop_column("last_access_at")
+        batch_op.drop_column("user_agent")
+        batch_op.drop_column("ip")
+
+
 def downgrade() -> None:
+    _myaccount_downgrade()
     _b2b_downgrade()
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_created_at"))

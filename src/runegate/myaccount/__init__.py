@@ -1,0 +1,1 @@
+"""End-user self-service: the `/api/users/v1/me/...` APIs behind My Account."""
