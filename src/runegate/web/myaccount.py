@@ -53,11 +53,12 @@ class MyAccountPages:
     async def start_sign_in(self, request: Request) -> Response:
         """To the organization's authorization endpoint with the My Account client."""
         tenant: TenantContext = request.state.tenant
-        async with self.state.db.write() as session:
-            written = await entry.ensure_app(session, tenant)
-            if written:
-                await changes.bump(session)
-        if written:
+        async with self.state.db.read() as session:
+            current = await entry.app_is_current(session, tenant)
+        if not current:  # first use: a write only then
+            async with self.state.db.write() as session:
+                if await entry.ensure_app(session, tenant):
+                    await changes.bump(session)
             self.state.caches.changed()
         state, verifier, challenge = entry.new_flow()
         sealed = seal(self.keys, f"myaccount:{tenant.root_id}", {"s": state, "v": verifier})

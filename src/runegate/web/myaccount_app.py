@@ -36,6 +36,14 @@ def callback_url(tenant: TenantContext) -> str:
     return tenant.base_url + CALLBACK_PATH.format(org=tenant.root_name)
 
 
+async def app_is_current(session: AsyncSession, tenant: TenantContext) -> bool:
+    """True when the My Account application exists with today's callback URL."""
+    app = await ApplicationRepository(session, tenant=tenant).find_by_client_id(
+        client_id_of(tenant)
+    )
+    return app is not None and app.oidc.get("callbackURLs") == [callback_url(tenant)]
+
+
 async def ensure_app(session: AsyncSession, tenant: TenantContext) -> bool:
     """Create (or repair) the organization's My Account application; True if written."""
     apps = ApplicationRepository(session, tenant=tenant)
