@@ -35,6 +35,7 @@ class OpenFlow:
     flow_hash: str
     client_id: str
     params: dict[str, str]
+    user_id: str | None = None  # the password step passed: the TOTP step is next
 
 
 class FlowStore:
@@ -69,7 +70,18 @@ class FlowStore:
         if aware(row.expires_at) <= datetime.now(UTC):
             raise FlowTimedOut(detail="authn flow expired")
         params = {str(k): str(v) for k, v in row.params.items()}
-        return OpenFlow(row.flow_hash, row.client_id, params)
+        return OpenFlow(row.flow_hash, row.client_id, params, row.user_id)
+
+    async def await_second_factor(
+        self, tenant: TenantContext, flow: OpenFlow, user_id: str
+    ) -> None:
+        """The password step passed for `user_id`; the flow now asks for a TOTP code."""
+        async with self.db.write() as session:
+            moved = await AuthnFlowRepository(session, tenant=tenant).await_second_factor(
+                flow.flow_hash, user_id
+            )
+        if not moved:
+            raise InvalidFlow(detail="authn flow moved on concurrently")
 
     async def complete(self, tenant: TenantContext, flow: OpenFlow) -> None:
         """Mark the flow used, once; a concurrent completion gets InvalidFlow."""

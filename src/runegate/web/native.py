@@ -19,18 +19,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.responses import Response
 
+from runegate import audit
 from runegate.errors import InvalidGrant
 from runegate.errors import OAuthError
 from runegate.http.errors import render
+from runegate.identity import mfa
 from runegate.oauth.authn_flows import FlowStore
+from runegate.oauth.authn_flows import OpenFlow
 from runegate.oauth.client_auth import ClientAuthenticator
 from runegate.oauth.endpoints.authn import AuthnError
+from runegate.oauth.endpoints.authn import AuthnRequest
 from runegate.oauth.endpoints.authn import InvalidAuthnRequest
 from runegate.oauth.endpoints.authn import NativeAuthDisabled
 from runegate.oauth.endpoints.authn import credentials
 from runegate.oauth.endpoints.authn import flow_response
 from runegate.oauth.endpoints.authn import parse_authn
 from runegate.oauth.endpoints.authn import success_response
+from runegate.oauth.endpoints.authn import totp_token
 from runegate.oauth.endpoints.authorize import AuthorizationRequest
 from runegate.oauth.endpoints.authorize import PageError
 from runegate.oauth.endpoints.authorize import RedirectError
@@ -74,6 +79,8 @@ class NativeSignin:
         self.flow = flow
         self.authenticator = authenticator
         self.flows = FlowStore(db, keys)
+        self.db = db
+        self.keys = keys
 
     async def start(self, request: Request, params: Mapping[str, str]) -> Response:
         """The first step of a direct authorization request (`flowStatus` INCOMPLETE)."""
@@ -104,6 +111,8 @@ class NativeSignin:
             raise InvalidAuthnRequest("The request body must be application/json.")
         req = parse_authn(await request.body())
         flow = await self.flows.find(tenant, req.flow_id)
+        if flow.user_id is not None:  # the password passed: the TOTP step
+            return await self._second_factor(request, req, flow)
         username, password = credentials(req)
         # The client may have been disabled, or its callback URLs changed, meanwhile.
         areq = await self._validated(tenant, flow.params)
@@ -113,6 +122,37 @@ class NativeSignin:
             )
         except InvalidGrant:
             return flow_response(req.flow_id, authn_url(tenant), failed=True)
+        if await self.flow.users.needs_second_factor(tenant, user_id):
+            await self.flows.await_second_factor(tenant, flow, user_id)
+            return flow_response(req.flow_id, authn_url(tenant), totp=True)
+        return await self._finish(tenant, flow, areq, user_id)
+
+    async def _second_factor(
+        self, request: Request, req: AuthnRequest, flow: OpenFlow
+    ) -> dict[str, Any]:
+        """A TOTP code (or a backup code) of the user who passed the password step."""
+        tenant: TenantContext = request.state.tenant
+        token = totp_token(req)
+        areq = await self._validated(tenant, flow.params)
+        assert flow.user_id is not None
+        async with self.db.write() as session:
+            ok = await mfa.verify_second_factor(session, tenant, self.keys, flow.user_id, token)
+        if not ok:
+            await audit.record_sign_in(
+                self.db,
+                tenant,
+                client_id=areq.client.record.client_id,
+                user=flow.user_id,
+                succeeded=False,
+                reason="wrong second factor",
+            )
+            return flow_response(req.flow_id, authn_url(tenant), failed=True, totp=True)
+        return await self._finish(tenant, flow, areq, flow.user_id)
+
+    async def _finish(
+        self, tenant: TenantContext, flow: OpenFlow, areq: AuthorizationRequest, user_id: str
+    ) -> dict[str, Any]:
+        """Every step passed: the flow ends (once) with an authorization code."""
         await self.flows.complete(tenant, flow)
         granted = await self.flow.granted_scopes(tenant, areq, user_id)
         now = datetime.now(UTC).replace(microsecond=0)

@@ -21,6 +21,10 @@ from runegate.errors import IdpError
 BASIC_AUTHENTICATOR = base64.b64encode(b"BasicAuthenticator:LOCAL").decode()
 REQUIRED_PARAMS = ("username", "password")
 BAD_CREDENTIALS_MESSAGE = "The username or password is incorrect."
+# The second step for users who enrolled TOTP (My Account): `token` is the 6-digit code,
+# or one of the user's backup codes.
+TOTP_AUTHENTICATOR = base64.b64encode(b"totp:LOCAL").decode()
+BAD_TOTP_MESSAGE = "The verification code is incorrect or was already used."
 MAX_BODY = 16384
 MAX_VALUE = 1024
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -122,13 +126,46 @@ def basic_step(*, failed: bool = False) -> dict[str, Any]:
     return step
 
 
-def flow_response(flow_id: str, authn_path: str, *, failed: bool = False) -> dict[str, Any]:
-    """`INCOMPLETE` (a new flow) or `FAIL_INCOMPLETE` (wrong credentials, retry)."""
+def totp_step(*, failed: bool = False) -> dict[str, Any]:
+    """The TOTP step (`nextStep`) after a right password, for a user with TOTP enrolled."""
+    step: dict[str, Any] = {
+        "stepType": "AUTHENTICATOR_PROMPT",
+        "authenticators": [
+            {
+                "authenticatorId": TOTP_AUTHENTICATOR,
+                "authenticator": "TOTP",
+                "idp": "LOCAL",
+                "metadata": {
+                    "i18nKey": "authenticator.totp",
+                    "promptType": "USER_PROMPT",
+                    "params": [_param(0, "token", "Enter code", confidential=True)],
+                },
+                "requiredParams": ["token"],
+            }
+        ],
+    }
+    if failed:
+        step["messages"] = [
+            {
+                "type": "ERROR",
+                "messageId": "msg_invalid_totp",
+                "message": BAD_TOTP_MESSAGE,
+                "i18nKey": "message.msg_invalid_totp",
+            }
+        ]
+    return step
+
+
+def flow_response(
+    flow_id: str, authn_path: str, *, failed: bool = False, totp: bool = False
+) -> dict[str, Any]:
+    """`INCOMPLETE` (a new flow, or the TOTP step next) or `FAIL_INCOMPLETE` (wrong
+    credentials or code, retry)."""
     return {
         "flowId": flow_id,
         "flowStatus": "FAIL_INCOMPLETE" if failed else "INCOMPLETE",
         "flowType": "AUTHENTICATION",
-        "nextStep": basic_step(failed=failed),
+        "nextStep": totp_step(failed=failed) if totp else basic_step(failed=failed),
         "links": [{"name": "authentication", "href": authn_path, "method": "POST"}],
     }
 
@@ -168,6 +205,21 @@ def parse_authn(body: bytes) -> AuthnRequest:
         raise InvalidAuthnRequest("selectedAuthenticator.params must be an object.")
     params = {str(k): v for k, v in raw_params.items() if isinstance(v, str)}
     return AuthnRequest(flow_id, authenticator_id, params)
+
+
+def totp_token(req: AuthnRequest) -> str:
+    """The code of a TOTP step (the only authenticator offered at that point)."""
+    if req.authenticator_id != TOTP_AUTHENTICATOR:
+        raise InvalidAuthenticator(
+            "The authenticatorId is not one this flow offers.",
+            detail=f"authenticatorId {req.authenticator_id[:64]!r} at the TOTP step",
+        )
+    token = req.params.get("token", "")
+    if not token:
+        raise InvalidAuthnRequest("Required params are missing: token.")
+    if len(token) > 64:
+        raise InvalidAuthnRequest("A param is too long.")
+    return token
 
 
 def credentials(req: AuthnRequest) -> tuple[str, str]:

@@ -125,3 +125,5 @@ class AuthnFlow(Base):
     params: Mapped[dict[str, Any]] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column(index=True)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the password step passed and the user's second factor (TOTP) is asked.
+    user_id: Mapped[str | None] = mapped_column(String(36), default=None)

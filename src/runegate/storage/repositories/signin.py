@@ -125,6 +125,20 @@ class AuthnFlowRepository(TenantRepository[AuthnFlow]):
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def await_second_factor(self, flow_hash: str, user_id: str) -> bool:
+        """Record that the password step passed for `user_id` (the TOTP step is next)."""
+        stmt = (
+            update(AuthnFlow)
+            .where(
+                AuthnFlow.org_id == self.org_id,
+                AuthnFlow.flow_hash == flow_hash,
+                AuthnFlow.completed.is_(False),
+                AuthnFlow.user_id.is_(None),
+            )
+            .values(user_id=user_id)
+        )
+        return bool((await self.session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
+
     async def complete(self, flow_hash: str) -> bool:
         """Mark the flow completed; False when it already was (single use)."""
         stmt = (

@@ -774,6 +774,9 @@ def _b2b_downgrade() -> None:
 
 # --- My Account (issue 12): SSO session facts, TOTP and backup codes -------------------
 def _myaccount_upgrade() -> None:
+    # An app-native flow whose password step passed, waiting for the user's TOTP code.
+    with op.batch_alter_table("authn_flow", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("user_id", sa.String(length=36), nullable=True))
     with op.batch_alter_table("sso_session", schema=None) as batch_op:
         batch_op.add_column(sa.Column("ip", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("user_agent", sa.String(length=512), nullable=True))
@@ -817,6 +820,8 @@ def _myaccount_upgrade() -> None:
 
 
 def _myaccount_downgrade() -> None:
+    with op.batch_alter_table("authn_flow", schema=None) as batch_op:
+        batch_op.drop_column("user_id")
     op.drop_table("user_backup_code")
     op.drop_table("user_totp")
     with op.batch_alter_table("sso_session", schema=None) as batch_op:
