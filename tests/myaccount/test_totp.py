@@ -36,6 +36,16 @@ async def test_enrolment_status_secret_and_removal(my: MyAccount) -> None:
     uri = init.json()["qrCodeUrl"]
     assert uri.startswith("otpauth://totp/default%3Atina?") and "period=30" in uri
     secret = secret_of(uri)
+    # Encrypted at rest under the server secret: the stored value is not the secret.
+    from sqlalchemy import text
+
+    from runegate.crypto.keys import decrypt_value
+
+    state = my.signin.app.state.runegate
+    async with state.db.read() as session:
+        stored = (await session.execute(text("SELECT secret_encrypted FROM user_totp"))).scalar()
+    assert secret not in stored
+    assert decrypt_value(stored, state.settings.secret_keys, purpose="totp-secret") == secret
     pending = await my.call("GET", "/totp/secret", headers)
     assert pending.status_code == 200 and pending.json() == {"secret": secret}
     wrong = await my.call(

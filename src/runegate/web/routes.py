@@ -15,11 +15,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from runegate import audit
 from runegate.audit.context import current_facts
 from runegate.errors import InvalidGrant
 from runegate.errors import OAuthError
-from runegate.identity import mfa
 from runegate.oauth.endpoints.authorize import AccessDeniedByUser
 from runegate.oauth.endpoints.authorize import AuthorizationRequest
 from runegate.oauth.endpoints.authorize import PageError
@@ -41,6 +39,8 @@ from runegate.web.pages import render_page
 from runegate.web.responses import respond_error
 from runegate.web.sealed import seal
 from runegate.web.sealed import unseal
+from runegate.web.second_factor import TOTP_PATH
+from runegate.web.second_factor import SecondFactorStep
 from runegate.web.sessions import SESSION_COOKIE
 from runegate.web.sessions import SESSION_LIFETIME
 from runegate.web.sessions import SessionStore
@@ -50,8 +50,6 @@ from runegate.web.sessions import cookie_options
 AUTHORIZE_PATH = "/t/{org}/oauth2/authorize"
 LOGIN_PATH = "/t/{org}/authenticationendpoint/login"
 CONSENT_PATH = "/t/{org}/authenticationendpoint/consent"
-TOTP_PATH = "/t/{org}/authenticationendpoint/totp"
-BAD_CODE = "The code is incorrect or was already used."
 EXPIRED = "This sign-in form has expired or is invalid. Start the sign-in again."
 OIDC_SCOPE_TEXT = {
     "openid": "Sign you in (your user identifier)",
@@ -77,7 +75,7 @@ async def read_params(request: Request) -> dict[str, str]:
     return parse_params((await request.body()).decode("latin-1"))
 
 
-class SigninEndpoints:
+class SigninEndpoints(SecondFactorStep):
     def __init__(self, state: AppState) -> None:
         server = server_of(state)
         self.keys = state.settings.secret_keys
@@ -246,50 +244,6 @@ class SigninEndpoints:
             return self.login_page(request, areq, error=BAD_LOGIN, username=username)
         if await self.flow.users.needs_second_factor(tenant, user_id):
             return self.second_factor_page(request, areq, user_id, username)
-        return await self.signed_in(request, areq, user_id, username)
-
-    def second_factor_page(
-        self,
-        request: Request,
-        areq: AuthorizationRequest,
-        user_id: str,
-        username: str,
-        *,
-        error: str | None = None,
-    ) -> Response:
-        """The second step after a right password (TOTP code or a backup code)."""
-        tenant: TenantContext = request.state.tenant
-        payload = {"params": dict(areq.params), "user_id": user_id, "user_name": username}
-        return self._form_page(
-            request,
-            "totp.html",
-            400 if error else 200,
-            redirect_to=areq.target.redirect_uri,
-            app_name=areq.client.name,
-            action=TOTP_PATH.format(org=tenant.root_name),
-            sealed=seal(self.keys, f"totp:{tenant.root_id}", payload),
-            error=error,
-        )
-
-    async def second_factor(self, request: Request) -> Response:
-        tenant: TenantContext = request.state.tenant
-        checked = await self._posted(request, "totp")
-        if isinstance(checked, Response):
-            return checked
-        form, payload, areq = checked
-        user_id, username = str(payload.get("user_id", "")), str(payload.get("user_name", ""))
-        code = form.get("code", "")[:64]
-        async with self.db.write() as session:
-            ok = bool(code) and await mfa.verify_second_factor(
-                session, tenant, self.keys, user_id, code
-            )
-        client_id = areq.client.record.client_id
-        if not ok:
-            reason = "wrong second factor"
-            await audit.record_sign_in(
-                self.db, tenant, client_id=client_id, user=user_id, succeeded=False, reason=reason
-            )
-            return self.second_factor_page(request, areq, user_id, username, error=BAD_CODE)
         return await self.signed_in(request, areq, user_id, username)
 
     async def signed_in(
