@@ -92,68 +92,55 @@ def _param(order: int, name: str, label: str, *, confidential: bool) -> dict[str
     }
 
 
-def basic_step(*, failed: bool = False) -> dict[str, Any]:
-    """The username-and-password step (`nextStep`), with the error message after a
-    failed attempt."""
+def _prompt(
+    authenticator_id: str,
+    name: str,
+    key: str,
+    params: list[dict[str, Any]],
+    error: tuple[str, str] | None,
+) -> dict[str, Any]:
+    """One `AUTHENTICATOR_PROMPT` step; `error` = (messageId, message) after a failure."""
     step: dict[str, Any] = {
         "stepType": "AUTHENTICATOR_PROMPT",
         "authenticators": [
             {
-                "authenticatorId": BASIC_AUTHENTICATOR,
-                "authenticator": "Username & Password",
+                "authenticatorId": authenticator_id,
+                "authenticator": name,
                 "idp": "LOCAL",
-                "metadata": {
-                    "i18nKey": "authenticator.basic",
-                    "promptType": "USER_PROMPT",
-                    "params": [
-                        _param(0, "username", "Username", confidential=False),
-                        _param(1, "password", "Password", confidential=True),
-                    ],
-                },
-                "requiredParams": list(REQUIRED_PARAMS),
+                "metadata": {"i18nKey": key, "promptType": "USER_PROMPT", "params": params},
+                "requiredParams": [p["param"] for p in params],
             }
         ],
     }
-    if failed:
+    if error is not None:
+        message_id, message = error
         step["messages"] = [
             {
                 "type": "ERROR",
-                "messageId": "msg_invalid_un_pw",
-                "message": BAD_CREDENTIALS_MESSAGE,
-                "i18nKey": "message.msg_invalid_un_pw",
+                "messageId": message_id,
+                "message": message,
+                "i18nKey": f"message.{message_id}",
             }
         ]
     return step
+
+
+def basic_step(*, failed: bool = False) -> dict[str, Any]:
+    """The username-and-password step (`nextStep`), with the error message after a
+    failed attempt."""
+    params = [
+        _param(0, "username", "Username", confidential=False),
+        _param(1, "password", "Password", confidential=True),
+    ]
+    error = ("msg_invalid_un_pw", BAD_CREDENTIALS_MESSAGE) if failed else None
+    return _prompt(BASIC_AUTHENTICATOR, "Username & Password", "authenticator.basic", params, error)
 
 
 def totp_step(*, failed: bool = False) -> dict[str, Any]:
     """The TOTP step (`nextStep`) after a right password, for a user with TOTP enrolled."""
-    step: dict[str, Any] = {
-        "stepType": "AUTHENTICATOR_PROMPT",
-        "authenticators": [
-            {
-                "authenticatorId": TOTP_AUTHENTICATOR,
-                "authenticator": "TOTP",
-                "idp": "LOCAL",
-                "metadata": {
-                    "i18nKey": "authenticator.totp",
-                    "promptType": "USER_PROMPT",
-                    "params": [_param(0, "token", "Enter code", confidential=True)],
-                },
-                "requiredParams": ["token"],
-            }
-        ],
-    }
-    if failed:
-        step["messages"] = [
-            {
-                "type": "ERROR",
-                "messageId": "msg_invalid_totp",
-                "message": BAD_TOTP_MESSAGE,
-                "i18nKey": "message.msg_invalid_totp",
-            }
-        ]
-    return step
+    params = [_param(0, "token", "Enter code", confidential=True)]
+    error = ("msg_invalid_totp", BAD_TOTP_MESSAGE) if failed else None
+    return _prompt(TOTP_AUTHENTICATOR, "TOTP", "authenticator.totp", params, error)
 
 
 def flow_response(
