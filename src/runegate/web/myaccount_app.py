@@ -60,14 +60,16 @@ async def ensure_app(session: AsyncSession, tenant: TenantContext) -> bool:
             Application(
                 name=APP_NAME,
                 description="The organization's self-service portal for its users.",
+                template_id="single-page-application",
                 client_id=client_id,
+                public_client=True,
                 oidc=oidc,
                 settings=settings,
                 is_system=True,
             )
         )
     else:
-        app.oidc, app.settings = oidc, settings
+        app.oidc, app.settings, app.public_client = oidc, settings, True
         await apps.flush()
     return True
 
