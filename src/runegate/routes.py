@@ -111,3 +111,13 @@ def _myaccount(state: AppState) -> APIRouter:
 
 
 SURFACES.append(_myaccount)
+
+
+def _logout(state: AppState) -> APIRouter:
+    """RP-initiated logout (/oidc/logout) and its confirmation page."""
+    from runegate.web.logout import logout_router
+
+    return logout_router(state)
+
+
+SURFACES.append(_logout)

@@ -37,8 +37,9 @@ async def test_discovery_document(client: httpx.AsyncClient) -> None:
         "ES256",
     }
     # Not implemented yet, so not advertised.
-    for absent in ("end_session_endpoint",):
+    for absent in ("frontchannel_logout_supported", "registration_endpoint"):
         assert absent not in doc
+    assert doc["end_session_endpoint"] == f"{BASE}/oidc/logout"
 
 
 async def test_every_advertised_endpoint_exists(client: httpx.AsyncClient) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
+from runegate.identity.revocation import end_sessions
 from runegate.storage.db import Database
 from runegate.storage.models.application import Application
 from runegate.storage.models.signin import AuthnFlow
@@ -53,6 +54,8 @@ async def test_signin_rows_are_isolated(db: Database) -> None:
         assert await sessions_b.find_live("s" * 64, now) is None
         await sessions_b.add_client("s" * 64, "intruder")
         assert await sessions_b.remove("s" * 64) == 0
+        # The revocation service, called for B, cannot end A's session either.
+        assert await end_sessions(s, b, SsoSession.user_id == user.id) == 0
         codes_b = AuthorizationCodeRepository(s, tenant=b)
         assert await codes_b.find_by_hash("c" * 64) is None
         assert await codes_b.consume("c" * 64) is False

@@ -65,6 +65,10 @@ class KeyStore:
         self._cache.set(org_id, loaded)
         return loaded
 
+    async def verifying_keys(self, org_id: str) -> list[jwt.VerifyingKey]:
+        """Every published key of the organization (ID token hints, access tokens)."""
+        return (await self.keys(org_id)).verifying
+
     async def signing_key(self, org_id: str, alg: str) -> tuple[str, jwt.VerifyingKey]:
         found = (await self.keys(org_id)).signing.get(alg)
         if found is not None:

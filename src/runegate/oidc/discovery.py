@@ -50,4 +50,8 @@ def discovery_document(tenant: TenantContext) -> dict[str, Any]:
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "form_post"],
         "code_challenge_methods_supported": ["S256", "plain"],
+        # OIDC RP-Initiated Logout 1.0 §2.1 and Back-Channel Logout 1.0 §2.1.
+        "end_session_endpoint": f"{tenant.tenant_url}/oidc/logout",
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
     }

@@ -42,8 +42,8 @@ from runegate.web import csrf
 from runegate.web.pages import render_page
 from runegate.web.routes import EXPIRED
 from runegate.web.routes import error_page
+from runegate.web.routes import form_page
 from runegate.web.routes import read_params
-from runegate.web.sessions import cookie_options
 
 BASE = "/t/{org}/accountrecovery"
 REFUSED = {
@@ -87,19 +87,7 @@ class AccountPages:
     # -- helpers -----------------------------------------------------------------------
 
     def _form(self, request: Request, template: str, status: int = 200, **ctx: Any) -> Response:
-        tenant: TenantContext = request.state.tenant
-        cookie = csrf.usable_cookie(request.cookies.get(csrf.CSRF_COOKIE))
-        value = cookie or csrf.new_cookie_value()
-        response = render_page(
-            template,
-            status=status,
-            org_name=tenant.root_name,
-            csrf_token=csrf.csrf_token(self.keys[0], value),
-            **ctx,
-        )
-        if cookie is None:
-            response.set_cookie(csrf.CSRF_COOKIE, value, **cookie_options(tenant))
-        return response
+        return form_page(self.keys, request, template, status, **ctx)
 
     async def _posted(self, request: Request) -> dict[str, str] | Response:
         tenant: TenantContext = request.state.tenant

@@ -61,8 +61,48 @@ OIDC_SCOPE_TEXT = {
 }
 
 
-def error_page(tenant: TenantContext, message: str, status: int = 400) -> Response:
-    return render_page("error.html", status=status, org_name=tenant.root_name, message=message)
+def error_page(
+    tenant: TenantContext,
+    message: str,
+    status: int = 400,
+    *,
+    heading: str | None = None,
+    hint: str | None = None,
+) -> Response:
+    return render_page(
+        "error.html",
+        status=status,
+        org_name=tenant.root_name,
+        message=message,
+        heading=heading,
+        hint=hint,
+    )
+
+
+def form_page(
+    keys: tuple[bytes, ...],
+    request: Request,
+    template: str,
+    status: int,
+    *,
+    redirect_to: str | None = None,
+    **ctx: Any,
+) -> Response:
+    """A page with a CSRF-protected form (sets the CSRF cookie when the browser has none)."""
+    tenant: TenantContext = request.state.tenant
+    cookie = csrf.usable_cookie(request.cookies.get(csrf.CSRF_COOKIE))
+    value = cookie or csrf.new_cookie_value()
+    response = render_page(
+        template,
+        status=status,
+        redirect_to=redirect_to,
+        org_name=tenant.root_name,
+        csrf_token=csrf.csrf_token(keys[0], value),
+        **ctx,
+    )
+    if cookie is None:
+        response.set_cookie(csrf.CSRF_COOKIE, value, **cookie_options(tenant))
+    return response
 
 
 async def read_params(request: Request) -> dict[str, str]:
@@ -98,20 +138,7 @@ class SigninEndpoints(SecondFactorStep):
         redirect_to: str | None = None,
         **ctx: Any,
     ) -> Response:
-        tenant: TenantContext = request.state.tenant
-        cookie = csrf.usable_cookie(request.cookies.get(csrf.CSRF_COOKIE))
-        value = cookie or csrf.new_cookie_value()
-        response = render_page(
-            template,
-            status=status,
-            redirect_to=redirect_to,
-            org_name=tenant.root_name,
-            csrf_token=csrf.csrf_token(self.keys[0], value),
-            **ctx,
-        )
-        if cookie is None:
-            response.set_cookie(csrf.CSRF_COOKIE, value, **cookie_options(tenant))
-        return response
+        return form_page(self.keys, request, template, status, redirect_to=redirect_to, **ctx)
 
     def login_page(
         self,

@@ -18,6 +18,7 @@ from typing import Any
 from runegate.crypto.hashing import keyed_hash
 from runegate.crypto.hashing import keyed_hashes
 from runegate.crypto.hashing import random_secret
+from runegate.identity.revocation import end_sessions
 from runegate.identity.users import PENDING_INVITATION
 from runegate.oauth.codes import aware
 from runegate.storage.db import Database
@@ -103,11 +104,10 @@ class SessionStore:
             await repo.add(row)
         return raw, SignedIn(row.session_hash, row.sid, user_id, user_name, now)
 
-    async def end(self, tenant: TenantContext, raw: str | None) -> None:
-        """Remove the session of the cookie value, if any (sign-out)."""
+    async def end(self, tenant: TenantContext, raw: str | None) -> int:
+        """End the cookie's session (queuing its back-channel logout); returns 0 or 1."""
         if not raw or len(raw) > _MAX_COOKIE:
-            return
+            return 0
+        hashes = keyed_hashes(self.keys, raw)
         async with self.db.write() as session:
-            repo = SsoSessionRepository(session, tenant=tenant)
-            for session_hash in keyed_hashes(self.keys, raw):
-                await repo.remove(session_hash)
+            return await end_sessions(session, tenant, SsoSession.session_hash.in_(hashes))
