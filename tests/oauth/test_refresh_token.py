@@ -85,6 +85,7 @@ async def test_rotation_and_reuse_revokes_the_family(admin: Admin) -> None:
     shown = await introspect(admin.http, first["refresh_token"])
     assert shown["active"] is True and shown["token_type"] == "Refresh"
     assert shown["client_id"] == app["clientId"] and "aut" not in shown
+    assert shown["exp"] - shown["iat"] == 86400  # refreshToken.expiryInSeconds default
     second = await refresh(admin.http, app, first["refresh_token"])
     assert second.status_code == 200, second.text
     renewed = second.json()
