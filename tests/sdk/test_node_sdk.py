@@ -164,12 +164,18 @@ def test_node_sdk_signs_in_through_the_login_page(node_app: tuple[str, Any, Path
             page.get_by_role("button", name="Allow").click()  # consent
             report = read_report(report_path, "signOut")
             assert "error" not in report, report
-            # RP-initiated logout (/oidc/logout) is not in Runegate yet, so the browser
-            # does not come back to /signed-out (docs/compatibility.md).
+            # RP-initiated logout: the SDK names the client (no id_token_hint), so Runegate
+            # asks the signed-in user to confirm, then returns to afterSignOutUrl.
+            page.get_by_role("button", name="Sign out").click()
+            page.wait_for_url(f"{origin}/signed-out*")
+            report = read_report(report_path, "signedOut")
+            # The SSO session has ended: the authorization URL asks for the password again.
+            page.goto(report["authorizeUrl"])
+            assert page.get_by_label("Password").is_visible()
         finally:
             browser.close()
 
-    assert report["steps"] == ["login", "tokens", "refreshed", "signOut"]
+    assert report["steps"] == ["login", "tokens", "refreshed", "signOut", "signedOut"]
     org_url = report["authorizeUrl"].split("/oauth2/authorize")[0]
     authorize = parse_qs(urlsplit(report["authorizeUrl"]).query)
     assert authorize["code_challenge_method"] == ["S256"]  # the SDK uses PKCE
