@@ -128,13 +128,38 @@ class Settings(BaseSettings):
         120,
         ge=0,
         description="Authorize and login pages per client IP address (slows password "
-        "guessing; per-account lockout is not implemented yet).",
+        "guessing, together with the per-account lockout, docs/security.md).",
     )
     rate_limit_scim_per_client: int = Field(
         1200, ge=0, description="SCIM 2.0 endpoints per client (of the access token)."
     )
     rate_limit_scim_per_ip: int = Field(
         1200, ge=0, description="SCIM 2.0 endpoints per client IP address."
+    )
+    lockout_failures_per_ip: int = Field(
+        50,
+        ge=0,
+        description="Failed password attempts (any user, password grant and login page) "
+        "one client IP address may make in an organization within its lockout failure "
+        "window (15 minutes by default) before its further attempts are refused with 429 "
+        "until the window ends; 0 disables it. Kept higher than the per-account limit "
+        "(5 by default, set per organization through the identity-governance API) so a "
+        "shared address is not refused for one user's mistakes (docs/security.md).",
+    )
+    password_verify_threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="Threads per worker process that verify passwords (argon2id) at "
+        "sign-in, off the event loop; 0 = half the CPUs, at least 1.",
+    )
+    password_verify_queue: int = Field(
+        64,
+        ge=0,
+        le=100_000,
+        description="Password checks per worker process that may wait for a verification "
+        "thread; past that a sign-in is refused at once with 503 and `Retry-After` instead "
+        "of queueing without limit, so a burst of logins cannot starve token requests.",
     )
     audit_retention_days: int = Field(
         90,

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from runegate.management.api_resources.router import build_router as api_resources_router
 from runegate.management.applications.router import build_router as applications_router
 from runegate.management.audit.router import build_router as audit_router
+from runegate.management.governance.router import build_router as governance_router
 from runegate.management.organizations.router import build_me_router
 from runegate.management.organizations.router import build_router as organizations_router
 from runegate.management.rate_limits.router import build_router as rate_limits_router
@@ -21,4 +22,5 @@ def management_router(state: AppState) -> APIRouter:
     router.include_router(rate_limits_router(state))
     router.include_router(organizations_router(state))
     router.include_router(build_me_router(state))
+    router.include_router(governance_router(state))
     return router

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from typing import cast
 
 from runegate.crypto.jwks import JwksFetcher
+from runegate.identity.passwords import VerifyPool
 from runegate.oauth.assertions import AssertionVerifier
 from runegate.oauth.client_auth import ClientAuthenticator
 from runegate.oauth.clients import ClientStore
@@ -51,7 +52,14 @@ class OAuthServer:
         self.refresh = RefreshTokens(state.db, secrets, self.lookup)
         self.grants = GrantServices(
             self.issuer,
-            RoleUserStore(state.db, state.caches),
+            RoleUserStore(
+                state.db,
+                state.caches,
+                pool=VerifyPool(
+                    state.settings.password_verify_threads, state.settings.password_verify_queue
+                ),
+                ip_failure_limit=state.settings.lockout_failures_per_ip,
+            ),
             state.db,
             self.id_tokens,
             self.codes,

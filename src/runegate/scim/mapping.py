@@ -39,6 +39,8 @@ from runegate.storage.repositories.users import Member
 USER_COLUMN_KEYS = ("id", "meta", "schemas", "password", "groups", "roles", "userName", "active")
 GROUP_COLUMN_KEYS = ("id", "meta", "schemas", "displayName", "members", "roles")
 RoleRefs = Sequence[dict[str, str]]
+# True is state kept by identity/lockout.py (never stored); a written false is kept.
+ACCOUNT_LOCKED = "accountLocked"
 
 
 def etag(version: int) -> str:
@@ -62,10 +64,13 @@ def _meta(kind: str, row: User | Group, location: str) -> dict[str, Any]:
 
 
 def user_dict(
-    user: User, groups: Sequence[Group], base: str, roles: RoleRefs = ()
+    user: User, groups: Sequence[Group], base: str, roles: RoleRefs = (), *, locked: bool = False
 ) -> dict[str, Any]:
-    """The full resource as a plain dict (before attribute selection)."""
+    """The full resource as a plain dict (before attribute selection); `accountLocked`
+    is true while the account is locked, else as last written (false or absent)."""
     doc = {k: v for k, v in profile_document(user).items() if k != "roles"}
+    if locked:
+        doc[WSO2_SCHEMA] = {**(doc.get(WSO2_SCHEMA) or {}), ACCOUNT_LOCKED: True}
     schemas = [USER_SCHEMA] + [urn for urn in (ENTERPRISE_SCHEMA, WSO2_SCHEMA) if urn in doc]
     body: dict[str, Any] = {"schemas": schemas, "id": user.id, **doc}
     body["userName"] = user.user_name
@@ -193,7 +198,18 @@ def user_profile(resource: Any) -> tuple[UserProfile, str | None, bool]:
     profile.document = {
         k: v for k, v in data.items() if k not in (*USER_COLUMN_KEYS, "emails", "externalId")
     }
+    if wso2.get(ACCOUNT_LOCKED) is True:  # the lock itself is state (identity/lockout.py)
+        rest = {k: v for k, v in wso2.items() if k != ACCOUNT_LOCKED}
+        profile.document.pop(WSO2_SCHEMA)
+        if rest:
+            profile.document[WSO2_SCHEMA] = rest
     return profile, password, bool(wso2.get("askPassword"))
+
+
+def requested_lock(resource: Any) -> bool | None:
+    """The `urn:scim:wso2:schema` accountLocked value a request body carries, if any."""
+    value = (_dump(resource).get(WSO2_SCHEMA) or {}).get(ACCOUNT_LOCKED)
+    return value if isinstance(value, bool) else None
 
 
 def group_profile(resource: Any) -> GroupProfile:

@@ -33,6 +33,10 @@ class Wso2User(Extension):
     email_verified: bool | None = None
     """Set when the user opened the verification link of the primary email."""
 
+    account_locked: bool | None = None
+    """True while the account is locked (failed sign-ins or an administrator); writing
+    false unlocks it, true locks it until unlocked (identity/lockout.py)."""
+
 
 class RoleOfResource(ComplexAttribute):
     """A role a user or group holds (Asgardeo Roles v2): read-only, assigned through

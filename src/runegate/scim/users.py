@@ -6,6 +6,8 @@ Implements: RFC 7644 §3.3 (create), §3.4 (query), §3.5.1 (PUT), §3.5.2 (PATC
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 from scim2_models import Context
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.errors import InvalidInput
 from runegate.errors import ScimError
+from runegate.identity import lockout
 from runegate.identity import users as service
 from runegate.identity.users import UserProfile
 from runegate.identity.users import profile_document
@@ -29,6 +32,7 @@ from runegate.scim.filter import compile_filter
 from runegate.scim.filter import dialect_of
 from runegate.scim.mapping import render
 from runegate.scim.mapping import render_listed
+from runegate.scim.mapping import requested_lock
 from runegate.scim.mapping import user_dict
 from runegate.scim.mapping import user_profile
 from runegate.scim.mapping import validate
@@ -85,11 +89,37 @@ def passwords_in(body: Any) -> list[str]:
     return [last] if last else []
 
 
+async def _is_locked(session: AsyncSession, tenant: TenantContext, user_id: str) -> bool:
+    return user_id in await lockout.locked_users(session, tenant, [user_id], datetime.now(UTC))
+
+
 async def _full(session: AsyncSession, tenant: TenantContext, user: User) -> dict[str, Any]:
     groups = await GroupRepository(session, tenant=tenant).groups_of(user.id)
     base = scim_base(tenant)
     roles = await roles_of_users(session, tenant, [user.id], base)
-    return user_dict(user, groups, base, roles.get(user.id, ()))
+    locked = await _is_locked(session, tenant, user.id)
+    return user_dict(user, groups, base, roles.get(user.id, ()), locked=locked)
+
+
+async def _apply_lock(
+    session: AsyncSession,
+    tenant: TenantContext,
+    user_id: str,
+    resource: Any,
+    self_service: bool,
+    *,
+    removable: bool = False,
+) -> None:
+    """accountLocked written (true locks, false unlocks) when it differs from the state;
+    with `removable` (PATCH), removing it unlocks too. A PUT without it changes nothing."""
+    wanted = requested_lock(resource)
+    if wanted is None and removable:
+        wanted = False
+    if wanted is None or wanted == await _is_locked(session, tenant, user_id):
+        return
+    if self_service:
+        raise Mutability("accountLocked cannot be changed through /Me.")
+    await lockout.set_locked(session, tenant, user_id, wanted, datetime.now(UTC))
 
 
 async def _unique(session: AsyncSession, tenant: TenantContext, name: str, own: str) -> None:
@@ -117,6 +147,7 @@ async def create(
         user = await service.create_user(session, tenant, profile, password=password, invite=invite)
     except InvalidInput as exc:
         raise as_scim(exc) from exc
+    await _apply_lock(session, tenant, user.id, resource, self_service=False)
     return await _respond(session, tenant, user, 201, response_parameters(query, ScimUser))
 
 
@@ -151,9 +182,12 @@ async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery)
     groups = await GroupRepository(session, tenant=tenant).groups_of_users(ids)
     selection = (query.attributes, query.excluded_attributes)
     roles = await for_page(roles_of_users, session, tenant, ids, base, selection)
+    locked = await lockout.locked_users(session, tenant, ids, datetime.now(UTC))
     resources = [
         render_listed(
-            ScimUser, user_dict(u, groups.get(u.id, []), base, roles.get(u.id, ())), params
+            ScimUser,
+            user_dict(u, groups.get(u.id, []), base, roles.get(u.id, ()), locked=u.id in locked),
+            params,
         )
         for u in rows
     ]
@@ -167,12 +201,16 @@ async def _write(
     resource: Any,
     query: ListQuery,
     caller_jti: str | None,
+    *,
+    removable: bool = False,
 ) -> ScimResult:
     """`caller_jti`: /Me, the user's own token (its grant survives a password change)."""
     profile, password, _invite = user_profile(resource)
     if caller_jti is not None:
         refuse_privileged(user, profile)
     await _unique(session, tenant, profile.user_name, user.id)
+    self_service = caller_jti is not None
+    await _apply_lock(session, tenant, user.id, resource, self_service, removable=removable)
     try:
         user = await service.update_user(
             session, tenant, user.id, profile, password=password, caller_jti=caller_jti
@@ -225,7 +263,7 @@ async def patch(
         operations.patch(resource)
     except SCIMException as exc:
         raise from_scim_exception(exc) from exc
-    return await _write(session, tenant, user, resource, query, caller_jti)
+    return await _write(session, tenant, user, resource, query, caller_jti, removable=True)
 
 
 async def delete(

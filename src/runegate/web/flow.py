@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from runegate import audit
 from runegate.errors import InvalidGrant
+from runegate.errors import LimitExceeded
 from runegate.oauth.codes import CodeGrant
 from runegate.oauth.codes import CodeStore
 from runegate.oauth.endpoints.authorize import AuthorizationRequest
@@ -112,13 +113,15 @@ class SigninFlow:
         self, tenant: TenantContext, client_id: str, username: str, password: str
     ) -> str:
         """The user store's password check (as the password grant's), with the attempt
-        recorded in the audit trail (never the password); raises InvalidGrant."""
+        recorded in the audit trail (never the password); raises InvalidGrant
+        (`AccountLocked` while locked), LimitExceeded (the client IP's failures) or
+        PasswordChecksBusy (503) as `RoleUserStore.authenticate`."""
         try:
             if not username or not password:
                 raise InvalidGrant(BAD_LOGIN)
-            # argon2id verification runs in a worker thread (identity/passwords.py).
+            # The user store applies the lockout and verifies in the bounded pool.
             user_id = await self.users.authenticate(tenant, username, password)
-        except InvalidGrant as exc:
+        except (InvalidGrant, LimitExceeded) as exc:
             if username:
                 await audit.record_sign_in(
                     self.db,

@@ -21,7 +21,9 @@ from starlette.responses import Response
 
 from runegate import audit
 from runegate.errors import InvalidGrant
+from runegate.errors import LimitExceeded
 from runegate.errors import OAuthError
+from runegate.errors import ServiceUnavailable
 from runegate.http.errors import render
 from runegate.identity import mfa
 from runegate.oauth.authn_flows import FlowStore
@@ -90,10 +92,12 @@ class NativeSignin:
             return render("management", exc)
 
     async def authn(self, request: Request) -> Response:
-        """One `/oauth2/authn` step: the code on success, the same step on a wrong password."""
+        """One `/oauth2/authn` step: the code on success, the same step on a wrong password
+        or a locked account; 429 (the client IP's failures) or 503 (password checks busy)
+        with `Retry-After`."""
         try:
             return answer(await self._authn(request))
-        except AuthnError as exc:
+        except (AuthnError, LimitExceeded, ServiceUnavailable) as exc:
             return render("management", exc)
 
     async def _start(self, request: Request, params: Mapping[str, str]) -> dict[str, Any]:

@@ -16,8 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from runegate.audit.context import current_facts
+from runegate.errors import IdpError
 from runegate.errors import InvalidGrant
+from runegate.errors import LimitExceeded
 from runegate.errors import OAuthError
+from runegate.errors import ServiceUnavailable
 from runegate.oauth.endpoints.authorize import AccessDeniedByUser
 from runegate.oauth.endpoints.authorize import AuthorizationRequest
 from runegate.oauth.endpoints.authorize import PageError
@@ -26,6 +29,7 @@ from runegate.oauth.endpoints.authorize import parse_params
 from runegate.oauth.endpoints.authorize import validate
 from runegate.oauth.request import FORM
 from runegate.oauth.service import server_of
+from runegate.roles.store import AccountLocked
 from runegate.state import AppState
 from runegate.tenancy.context import TenantContext
 from runegate.web import csrf
@@ -50,6 +54,12 @@ from runegate.web.sessions import cookie_options
 AUTHORIZE_PATH = "/t/{org}/oauth2/authorize"
 LOGIN_PATH = "/t/{org}/authenticationendpoint/login"
 CONSENT_PATH = "/t/{org}/authenticationendpoint/consent"
+LOCKED = (
+    "This account is temporarily locked after too many failed sign-in attempts. "
+    "Try again later, or ask your administrator to unlock it."
+)
+TOO_MANY = "Too many failed sign-in attempts from your network. Try again later."
+BUSY = "Sign-in is busy right now. Please try again in a moment."
 EXPIRED = "This sign-in form has expired or is invalid. Start the sign-in again."
 OIDC_SCOPE_TEXT = {
     "openid": "Sign you in (your user identifier)",
@@ -266,9 +276,10 @@ class SigninEndpoints(SecondFactorStep):
         username, password = form.get("username", ""), form.get("password", "")
         client_id = areq.client.record.client_id
         try:
+            # The user store applies the lockout and verifies in the bounded pool.
             user_id = await self.flow.check_password(tenant, client_id, username, password)
-        except InvalidGrant:
-            return self.login_page(request, areq, error=BAD_LOGIN, username=username)
+        except (InvalidGrant, LimitExceeded, ServiceUnavailable) as exc:
+            return self.refused(request, areq, exc, username)
         if await self.flow.users.needs_second_factor(tenant, user_id):
             return self.second_factor_page(request, areq, user_id, username)
         return await self.signed_in(request, areq, user_id, username)
@@ -294,6 +305,23 @@ class SigninEndpoints(SecondFactorStep):
             max_age=int(SESSION_LIFETIME.total_seconds()),
             **cookie_options(tenant),
         )
+        return response
+
+    def refused(
+        self, request: Request, areq: AuthorizationRequest, exc: IdpError, username: str
+    ) -> Response:
+        """The login form again, saying why (docs/security.md: what the page reveals)."""
+        message = BAD_LOGIN
+        if isinstance(exc, AccountLocked):
+            message = LOCKED
+        elif isinstance(exc, LimitExceeded):
+            message = TOO_MANY
+        elif isinstance(exc, ServiceUnavailable):
+            message = BUSY
+        response = self.login_page(request, areq, error=message, username=username)
+        if not isinstance(exc, InvalidGrant):
+            response.status_code = exc.status
+            response.headers.update(exc.headers)
         return response
 
     async def consent(self, request: Request) -> Response:

@@ -9,6 +9,7 @@ from runegate.storage.models.application import AuthorizedScope
 from runegate.storage.models.audit import AuditEvent
 from runegate.storage.models.base import Base
 from runegate.storage.models.key import SigningKey
+from runegate.storage.models.lockout import SignInCounter
 from runegate.storage.models.mail import AccountToken
 from runegate.storage.models.mail import MailOutbox
 from runegate.storage.models.mfa import UserBackupCode
@@ -56,6 +57,7 @@ __all__ = [
     "RoleGroup",
     "RoleScope",
     "RoleUser",
+    "SignInCounter",
     "SigningKey",
     "SsoSession",
     "UsedAssertion",

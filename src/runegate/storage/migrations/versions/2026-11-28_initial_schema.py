@@ -729,6 +729,7 @@ def upgrade() -> None:
 
     _b2b_upgrade()
     _myaccount_upgrade()
+    _lockout_upgrade()
 
 
 # --- B2B organizations (issue 11): hierarchy columns above, application sharing ---------
@@ -830,7 +831,35 @@ def _myaccount_downgrade() -> None:
         batch_op.drop_column("ip")
 
 
+# --- Brute-force protection (issue 9): failed sign-in counters and account locks, per
+# organization and user, unknown user name or client IP (identity/lockout.py) ---------
+def _lockout_upgrade() -> None:
+    op.create_table(
+        "sign_in_counter",
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("lock_count", sa.Integer(), nullable=False),
+        sa.Column("admin_locked", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("org_id", "kind", "subject", name=op.f("pk_sign_in_counter")),
+    )
+    with op.batch_alter_table("sign_in_counter", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_sign_in_counter_locked_until"), ["locked_until"], unique=False
+        )
+
+
+def _lockout_downgrade() -> None:
+    with op.batch_alter_table("sign_in_counter", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sign_in_counter_locked_until"))
+    op.drop_table("sign_in_counter")
+
+
 def downgrade() -> None:
+    _lockout_downgrade()
     _myaccount_downgrade()
     _b2b_downgrade()
     with op.batch_alter_table("audit_event", schema=None) as batch_op:

@@ -1,0 +1,1 @@
+"""Identity governance connectors (Asgardeo `/api/server/v1/identity-governance`)."""
