@@ -1,8 +1,8 @@
 """Housekeeping: purge expired and revoked token rows, expired deny-list entries, used
-assertion ids, expired authorization codes, SSO sessions and app-native flows, and audit
-events past their retention, so storage does not grow without bound. Run in the
-background by every server process (cheap, indexed deletes) and by `runegate tokens
-purge`."""
+assertion ids, expired authorization codes, SSO sessions and app-native flows, stale
+failed sign-in counters, and audit events past their retention, so storage does not grow
+without bound. Run in the background by every server process (cheap, indexed deletes)
+and by `runegate tokens purge`."""
 
 from __future__ import annotations
 
@@ -26,10 +26,12 @@ from runegate.storage.models.token import IssuedToken
 from runegate.storage.models.token import RevokedJti
 from runegate.storage.models.token import UsedAssertion
 from runegate.storage.repositories.audit import purge_before
+from runegate.storage.repositories.lockout import purge_counters
 
 log = logging.getLogger("runegate.oauth.housekeeping")
 PURGE_INTERVAL = 600.0
 CODE_KEPT = timedelta(hours=1)
+COUNTER_KEPT = timedelta(days=1)
 NOTICE_KEPT = timedelta(days=1)
 
 
@@ -66,6 +68,8 @@ async def purge(
             delete(AuthorizationCode).where(AuthorizationCode.expires_at < cutoff - CODE_KEPT)
         )
         sessions = await session.execute(delete(SsoSession).where(SsoSession.expires_at < cutoff))
+        # Failed sign-in counters a day past their window and lock (identity/lockout.py).
+        counters = await purge_counters(session, now - COUNTER_KEPT)
         # Delivered or abandoned back-channel logout notices, a day on.
         notices = await session.execute(
             delete(BackchannelLogout).where(
@@ -82,7 +86,8 @@ async def purge(
         signin=int(codes.rowcount)  # type: ignore[attr-defined]
         + int(sessions.rowcount)  # type: ignore[attr-defined]
         + int(notices.rowcount)  # type: ignore[attr-defined]
-        + int(flows.rowcount),  # type: ignore[attr-defined]
+        + int(flows.rowcount)  # type: ignore[attr-defined]
+        + counters,
         audit_events=audited,
     )
 
