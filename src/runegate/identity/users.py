@@ -231,7 +231,10 @@ async def search_users(
 async def authenticate(
     session: AsyncSession, tenant: TenantContext, user_name: str, password: str
 ) -> User | None:
-    """The active user with this userName and password, or None (argon2id off-loop)."""
+    """The active user with this userName and password, or None (argon2id off-loop).
+
+    A bare check without lockout: sign-in paths use `RoleUserStore.authenticate`
+    (roles/store.py), which counts failures and honours locks."""
     user = await UserRepository(session, tenant=tenant).find_by_username(user_name)
     ok = await verify_password_async(user.password_hash if user else None, password)
     return user if ok and user is not None and user.active else None
