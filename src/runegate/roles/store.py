@@ -34,7 +34,9 @@ from runegate.roles.resolve import organization_role_scopes
 from runegate.roles.resolve import role_scopes
 from runegate.storage.changes import ROLES
 from runegate.storage.db import Database
+from runegate.storage.models.lockout import SignInCounter
 from runegate.storage.models.user import User
+from runegate.storage.repositories.lockout import Key
 from runegate.storage.repositories.lockout import SignInCounterRepository
 from runegate.storage.repositories.users import UserRepository
 from runegate.tenancy.context import TenantContext
@@ -85,16 +87,8 @@ class RoleUserStore:
         """The user's id, or `InvalidGrant` (`AccountLocked` while locked); `LimitExceeded`
         when the client IP is over its failure limit; `PasswordChecksBusy` when full."""
         ip, now = current_facts().client_ip, datetime.now(UTC)
-        generation = self._policies.generation
-        async with self.db.read() as session:
-            user = await UserRepository(session, tenant=tenant).find_by_username(username)
-            policy = self._policies.get(tenant.org_id)
-            if policy is None:
-                policy = await lockout.policy_of(session, tenant)
-                self._policies.set(tenant.org_id, policy, generation)
-            key = lockout.subject_key(user.id if user else None, username)
-            ip_key = (lockout.IP, ip or "-")
-            rows = await SignInCounterRepository(session, tenant=tenant).find_many([key, ip_key])
+        ip_key = (lockout.IP, ip or "-")
+        user, policy, key, rows = await self._load(tenant, username, ip_key)
         wait = lockout.ip_wait(rows.get(ip_key), policy, self.ip_failure_limit, now)
         if wait:
             raise too_many_failures(wait)
@@ -118,6 +112,21 @@ class RoleUserStore:
     async def needs_second_factor(self, tenant: TenantContext, user_id: str) -> bool:
         async with self.db.read() as session:
             return await mfa.is_enrolled(session, tenant, user_id)
+
+    async def _load(
+        self, tenant: TenantContext, username: str, ip_key: Key
+    ) -> tuple[User | None, LockoutPolicy, Key, dict[Key, SignInCounter]]:
+        """The user, the organization's policy (cached) and the counters, in one read."""
+        generation = self._policies.generation
+        async with self.db.read() as session:
+            user = await UserRepository(session, tenant=tenant).find_by_username(username)
+            policy = self._policies.get(tenant.org_id)
+            if policy is None:
+                policy = await lockout.policy_of(session, tenant)
+                self._policies.set(tenant.org_id, policy, generation)
+            key = lockout.subject_key(user.id if user else None, username)
+            rows = await SignInCounterRepository(session, tenant=tenant).find_many([key, ip_key])
+        return user, policy, key, rows
 
     async def _verify(self, user: User | None, password: str) -> bool:
         stored = user.password_hash if user is not None else None
