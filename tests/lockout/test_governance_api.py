@@ -138,3 +138,6 @@ async def test_unknown_category_or_connector_is_404(org: Org) -> None:
     body = {"operation": "UPDATE", "properties": []}
     response = await org.admin.call("PATCH", f"{BASE}/{CATEGORY}/connectors/bm9wZQ", json=body)
     _error(response, 404, "IDG-50002")
+    empty = {"operation": "UPDATE", "connectors": []}
+    response = await org.admin.call("PATCH", f"{BASE}/bm9wZQ/connectors", json=empty)
+    _error(response, 404, "IDG-50001")

@@ -7,6 +7,7 @@ Scopes as the catalog (§2.6): `internal_idp_view` to read, `internal_idp_update
 from __future__ import annotations
 
 from typing import Annotated
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi import Depends
@@ -31,6 +32,12 @@ View = Annotated[Access, Depends(require_scopes("internal_idp_view"))]
 Update = Annotated[Access, Depends(require_scopes("internal_idp_update"))]
 CategoryId = Annotated[str, Path(max_length=255)]
 ConnectorId = Annotated[str, Path(max_length=255)]
+# Writes answer 200 without a body, as Asgardeo's spec (`OK`).
+NO_BODY: dict[str, Any] = {
+    "status_code": 200,
+    "response_class": Response,
+    "responses": {200: {"description": "OK."}},
+}
 
 
 def build_router(state: AppState) -> APIRouter:
@@ -69,7 +76,7 @@ def build_router(state: AppState) -> APIRouter:
 
 
 def _write_routes(router: APIRouter, state: AppState) -> None:
-    @router.patch("/{category_id}/connectors/{connector_id}", status_code=200)
+    @router.patch("/{category_id}/connectors/{connector_id}", **NO_BODY)
     async def patch_connector(
         access: Update, category_id: CategoryId, connector_id: ConnectorId, body: ConnectorsPatchReq
     ) -> Response:
@@ -77,17 +84,18 @@ def _write_routes(router: APIRouter, state: AppState) -> None:
         await service.update(state, access.tenant, body.properties)
         return Response(status_code=200)
 
-    @router.patch("/{category_id}/connectors", status_code=200)
+    @router.patch("/{category_id}/connectors", **NO_BODY)
     async def patch_connectors(
         access: Update, category_id: CategoryId, body: MultipleConnectorsPatchReq
     ) -> Response:
+        service.check_category(category_id)
         for item in body.connectors:
             service.check_connector(category_id, item.id)
         properties = [prop for item in body.connectors for prop in item.properties]
         await service.update(state, access.tenant, properties)
         return Response(status_code=200)
 
-    @router.post("/{category_id}/connectors/revert", status_code=200)
+    @router.post("/{category_id}/connectors/revert", **NO_BODY)
     async def revert_connector(
         access: Update,
         category_id: CategoryId,
