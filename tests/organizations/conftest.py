@@ -67,15 +67,13 @@ ORG_API_SCOPES = {
 ALL_ORG_SCOPES = " ".join(s for scopes in ORG_API_SCOPES.values() for s in scopes)
 
 
-async def b2b_app(orgs: Admin, name: str = "b2b console") -> dict[str, Any]:
+async def b2b_app(orgs: Admin, name: str = "b2b console", **extra: Any) -> dict[str, Any]:
     """A confidential app of the root with the password, client credentials and
-    organization switch grants, authorized for the organization APIs' scopes."""
-    app = await orgs.create_app(
-        name=name,
-        inboundProtocolConfiguration={
-            "oidc": {"grantTypes": ["password", "client_credentials", "organization_switch"]}
-        },
-    )
+    organization switch grants (`extra`: more of the app's body), authorized for the
+    organization APIs' scopes."""
+    grants = ["password", "client_credentials", "organization_switch"]
+    body = {"inboundProtocolConfiguration": {"oidc": {"grantTypes": grants}}, **extra}
+    app = await orgs.create_app(name=name, **body)
     apps = "/t/default/api/server/v1/applications"
     for identifier, scopes in ORG_API_SCOPES.items():
         found = await orgs.get(

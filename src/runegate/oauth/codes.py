@@ -47,6 +47,8 @@ class CodeGrant:
     grant_id: str
     redirect_uri: str | None
     challenge: tuple[str, str] | None
+    # The sub-organization the tokens act in (organization sign-in), else None.
+    acting_org_id: str | None = None
 
 
 def aware(value: datetime) -> datetime:
@@ -67,8 +69,12 @@ class CodeStore:
         *,
         session_hash: str | None,
     ) -> str:
-        """Store a new code (and note the client on the SSO session); returns the code."""
+        """Store a new code (and note the client on the SSO session); returns the code.
+
+        A sub-organization's code is kept under the root organization (it is redeemed at
+        the root's token endpoint) with the organization it acts in."""
         code = random_secret(32)
+        root = tenant.for_org(tenant.root_id)
         row = AuthorizationCode(
             code_hash=keyed_hash(self.keys[0], code),
             grant_id=grant.grant_id,
@@ -83,9 +89,10 @@ class CodeStore:
             sid=grant.sid,
             auth_time=grant.auth_time,
             expires_at=datetime.now(UTC) + CODE_LIFETIME,
+            acting_org_id=tenant.org_id if tenant.switched else None,
         )
         async with self.db.write() as session:
-            await AuthorizationCodeRepository(session, tenant=tenant).add(row)
+            await AuthorizationCodeRepository(session, tenant=root).add(row)
             if session_hash is not None:
                 await SsoSessionRepository(session, tenant=tenant).add_client(
                     session_hash, client_id
@@ -154,4 +161,5 @@ def _grant_of(row: AuthorizationCode) -> CodeGrant:
         grant_id=row.grant_id,
         redirect_uri=row.redirect_uri or None,
         challenge=challenge,
+        acting_org_id=row.acting_org_id,
     )

@@ -14,6 +14,7 @@ Every query is restricted to one root organization.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -48,17 +49,24 @@ class OrganizationAccess:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def find(self, tenant: TenantContext, org_id: str) -> OrgFacts | None:
-        """A sub-organization of the tenant's root organization (never the root)."""
+    async def _sub_org(self, tenant: TenantContext, condition: Any) -> OrgFacts | None:
         async with self.db.read() as session:
             org = await session.scalar(
                 select(Organization).where(
                     Organization.root_id == tenant.root_id,
-                    Organization.id == org_id,
+                    condition,
                     Organization.parent_id.is_not(None),
                 )
             )
         return None if org is None else _facts(org)
+
+    async def find(self, tenant: TenantContext, org_id: str) -> OrgFacts | None:
+        """A sub-organization of the tenant's root organization (never the root)."""
+        return await self._sub_org(tenant, Organization.id == org_id)
+
+    async def find_by_name(self, tenant: TenantContext, name: str) -> OrgFacts | None:
+        """A sub-organization of the tenant's root organization by its (unique) name."""
+        return await self._sub_org(tenant, Organization.name == name)
 
     async def is_shared(self, tenant: TenantContext, application_id: str, org: OrgFacts) -> bool:
         """The root application is shared with `org` (by a row, or with everything below

@@ -39,17 +39,19 @@ from runegate.web.flow import SigninFlow
 from runegate.web.native import AUTHN_PATH
 from runegate.web.native import NativeSignin
 from runegate.web.native import is_direct
+from runegate.web.org_signin import organization_tenant
+from runegate.web.org_signin import wants_organization
 from runegate.web.pages import render_page
 from runegate.web.responses import respond_error
 from runegate.web.sealed import seal
 from runegate.web.sealed import unseal
 from runegate.web.second_factor import TOTP_PATH
 from runegate.web.second_factor import SecondFactorStep
-from runegate.web.sessions import SESSION_COOKIE
 from runegate.web.sessions import SESSION_LIFETIME
 from runegate.web.sessions import SessionStore
 from runegate.web.sessions import SignedIn
 from runegate.web.sessions import cookie_options
+from runegate.web.sessions import session_cookie
 
 AUTHORIZE_PATH = "/t/{org}/oauth2/authorize"
 LOGIN_PATH = "/t/{org}/authenticationendpoint/login"
@@ -133,6 +135,7 @@ class SigninEndpoints(SecondFactorStep):
         self.clients = ApplicationClients(state.db, server.clients)
         self.sessions = SessionStore(state.db, self.keys)
         self.flow = SigninFlow(state.db, server.grants.users, server.codes)
+        self.orgs = server.grants.orgs
         self.native = NativeSignin(
             state.db, self.keys, self.clients, self.flow, server.authenticator
         )
@@ -225,12 +228,20 @@ class SigninEndpoints(SecondFactorStep):
         self, request: Request, params: Mapping[str, Any]
     ) -> AuthorizationRequest | Response:
         tenant: TenantContext = request.state.tenant
+        after_post = request.method == "POST"
         try:
-            return await validate(tenant, {str(k): str(v) for k, v in params.items()}, self.clients)
+            areq = await validate(tenant, {str(k): str(v) for k, v in params.items()}, self.clients)
         except PageError as exc:
             return error_page(tenant, exc.description)
         except RedirectError as exc:
-            return respond_error(exc.target, exc.error, after_post=request.method == "POST")
+            return respond_error(exc.target, exc.error, after_post=after_post)
+        if wants_organization(areq.params):
+            # The rest of the flow acts in the sub-organization (web/org_signin.py).
+            try:
+                request.state.tenant = await organization_tenant(tenant, areq, self.orgs)
+            except OAuthError as exc:
+                return respond_error(areq.target, exc, after_post=after_post)
+        return areq
 
     async def authorize(self, request: Request) -> Response:
         tenant: TenantContext = request.state.tenant
@@ -243,7 +254,8 @@ class SigninEndpoints(SecondFactorStep):
         areq = await self._validated(request, params)
         if isinstance(areq, Response):
             return areq
-        signed_in = await self.sessions.find(tenant, request.cookies.get(SESSION_COOKIE))
+        tenant = request.state.tenant  # the sub-organization of an organization sign-in
+        signed_in = await self.sessions.find(tenant, request.cookies.get(session_cookie(tenant)))
         return await self.proceed(request, areq, signed_in)
 
     async def _posted(
@@ -268,11 +280,11 @@ class SigninEndpoints(SecondFactorStep):
         return form, payload, areq
 
     async def login(self, request: Request) -> Response:
-        tenant: TenantContext = request.state.tenant
         checked = await self._posted(request, "login")
         if isinstance(checked, Response):
             return checked
         form, _payload, areq = checked
+        tenant: TenantContext = request.state.tenant
         username, password = form.get("username", ""), form.get("password", "")
         client_id = areq.client.record.client_id
         try:
@@ -289,7 +301,7 @@ class SigninEndpoints(SecondFactorStep):
     ) -> Response:
         """Every factor checked: a new SSO session, then the rest of the flow."""
         tenant: TenantContext = request.state.tenant
-        old = request.cookies.get(SESSION_COOKIE)
+        old = request.cookies.get(session_cookie(tenant))
         raw, signed_in = await self.sessions.create(
             tenant,
             user_id,
@@ -300,7 +312,7 @@ class SigninEndpoints(SecondFactorStep):
         )
         response = await self.proceed(request, areq, signed_in, fresh=True)
         response.set_cookie(
-            SESSION_COOKIE,
+            session_cookie(tenant),
             raw,
             max_age=int(SESSION_LIFETIME.total_seconds()),
             **cookie_options(tenant),
@@ -325,12 +337,12 @@ class SigninEndpoints(SecondFactorStep):
         return response
 
     async def consent(self, request: Request) -> Response:
-        tenant: TenantContext = request.state.tenant
         checked = await self._posted(request, "consent")
         if isinstance(checked, Response):
             return checked
         form, payload, areq = checked
-        signed_in = await self.sessions.find(tenant, request.cookies.get(SESSION_COOKIE))
+        tenant: TenantContext = request.state.tenant
+        signed_in = await self.sessions.find(tenant, request.cookies.get(session_cookie(tenant)))
         if signed_in is None or signed_in.sid != payload.get("sid"):
             return self.login_page(request, areq)
         if form.get("decision") != "approve":

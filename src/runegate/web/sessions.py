@@ -41,6 +41,14 @@ class SignedIn:
     auth_time: datetime
 
 
+def session_cookie(tenant: TenantContext) -> str:
+    """The SSO cookie's name: one per organization, so that a root session and a
+    sub-organization's session (`fidp=OrganizationSSO`) never stand in for each other."""
+    if not tenant.switched:
+        return SESSION_COOKIE
+    return f"{SESSION_COOKIE}_{tenant.org_id.replace('-', '')}"
+
+
 def cookie_options(tenant: TenantContext) -> dict[str, Any]:
     return {
         "path": f"/t/{tenant.root_name}/",

@@ -2,7 +2,8 @@
 
 Implements: RFC 7662 §2.1 (request: `token`, optional `token_type_hint`; the caller must
 authenticate), §2.2 (response: `{"active": false}` only, for expired, revoked, unknown
-or foreign-organization tokens).
+or foreign-organization tokens). A token acting in a sub-organization carries its
+`org_id`, as its JWT form does.
 """
 
 from __future__ import annotations
@@ -47,4 +48,7 @@ async def introspect(
             "jti": token.jti,
         }
     )
+    if token.acting_org_id is not None:
+        # A token acting in a sub-organization (switch, organization sign-in) names it.
+        body["org_id"] = token.acting_org_id
     return body

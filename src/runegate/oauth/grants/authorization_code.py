@@ -6,7 +6,9 @@ Implements: RFC 6749 §4.1.3 (code, redirect_uri; the client that got the code),
 Confidential clients authenticate as at every token request; public clients name
 themselves with `client_id` and prove possession with the PKCE verifier (required for
 them at the authorization endpoint). Errors are one generic `invalid_grant` (reason in
-`detail`).
+`detail`). A code of an organization sign-in (`fidp=OrganizationSSO`, web/org_signin.py)
+gives tokens acting in that sub-organization, while it is still active and shared with
+the application (no refresh token, as for the organization's password grant).
 """
 
 from __future__ import annotations
@@ -14,10 +16,28 @@ from __future__ import annotations
 from typing import Any
 from typing import ClassVar
 
+from runegate.errors import InvalidGrant
 from runegate.errors import InvalidRequest
+from runegate.oauth.codes import BAD_CODE
+from runegate.oauth.codes import CodeGrant
 from runegate.oauth.grants.base import GrantContext
 from runegate.oauth.grants.base import add_refresh_token
 from runegate.oauth.grants.base import token_response
+from runegate.tenancy.context import TenantContext
+
+
+async def acting_tenant(ctx: GrantContext, grant: CodeGrant) -> TenantContext:
+    """The organization the code's tokens act in (the root, or the signed-in sub-org)."""
+    tenant = ctx.request.tenant
+    if grant.acting_org_id is None:
+        return tenant
+    orgs = ctx.services.orgs
+    org = await orgs.find(tenant, grant.acting_org_id) if orgs else None
+    if orgs is None or org is None or not org.active:
+        raise InvalidGrant(BAD_CODE, detail="organization gone or disabled")
+    if not await orgs.is_shared(tenant, ctx.client.record.application_id, org):
+        raise InvalidGrant(BAD_CODE, detail="application no longer shared")
+    return tenant.for_org(org.id, org.name)
 
 
 class AuthorizationCodeGrant:
@@ -37,6 +57,7 @@ class AuthorizationCodeGrant:
             redirect_uri=ctx.request.params.get("redirect_uri"),
             verifier=ctx.request.params.get("code_verifier"),
         )
+        tenant = await acting_tenant(ctx, grant)
         issued = await ctx.issuer.issue(
             tenant,
             record,
@@ -46,15 +67,16 @@ class AuthorizationCodeGrant:
             grant_id=grant.grant_id,
         )
         body = token_response(issued)
-        await add_refresh_token(
-            ctx,
-            body,
-            user_id=grant.user_id,
-            scopes=grant.scopes,
-            grant_id=grant.grant_id,
-            auth_time=grant.auth_time,
-            sid=grant.sid,
-        )
+        if not tenant.switched:  # no refresh token for a sub-organization sign-in
+            await add_refresh_token(
+                ctx,
+                body,
+                user_id=grant.user_id,
+                scopes=grant.scopes,
+                grant_id=grant.grant_id,
+                auth_time=grant.auth_time,
+                sid=grant.sid,
+            )
         if "openid" in grant.scopes:
             body["id_token"] = await ctx.id_tokens.issue(
                 tenant,

@@ -46,6 +46,9 @@ class AuthorizationCode(Base):
     auth_time: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A sign-in to a sub-organization (`fidp=OrganizationSSO`): the organization the
+    # tokens act in; the code itself belongs to the root (redeemed at its token endpoint).
+    acting_org_id: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
 class SsoSession(Base):

@@ -592,6 +592,8 @@ def upgrade() -> None:
         sa.Column("auth_time", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used", sa.Boolean(), nullable=False),
+        # Organization sign-in (fidp=OrganizationSSO): the sub-organization tokens act in.
+        sa.Column("acting_org_id", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("code_hash", name=op.f("pk_authorization_code")),
     )
     with op.batch_alter_table("authorization_code", schema=None) as batch_op:
