@@ -268,3 +268,41 @@ async def test_a_code_stops_working_when_the_share_ends(make_app: AppFactory) ->
     assert (await s.orgs.delete(stop)).status_code == 204
     refused = await s.exchange(code, verifier)
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+
+
+async def test_a_root_session_does_not_sign_in_to_a_sub_organization(
+    make_app: AppFactory,
+) -> None:
+    s = await setup(make_app)
+    await s.add_user(s.customer["id"], "alice")
+    browser = s.browser()
+    answer, verifier = await sign_in(s, browser, ADMIN_USER, ADMIN_PASSWORD)
+    root = await s.exchange(query_of(answer)["code"], verifier)
+    assert root.status_code == 200 and "refresh_token" in root.json()
+    assert claims_of(root.json()["id_token"])["org_name"] == "default"
+    _v, challenge = pkce_pair()
+    page = await browser.authorize(
+        **code_params(s.app, challenge, scope=SCOPE, fidp=SSO, orgId=s.customer["id"])
+    )
+    # The organization's own login form (named after it), not the root's session.
+    assert page.status_code == 200 and 'name="password"' in page.text
+    assert "<strong>customer</strong> account" in page.text
+    signed_in = await browser.login(page, "alice", PASSWORD)
+    assert "code" in query_of(signed_in)
+    # Both sessions live side by side: the root one still answers without a login.
+    _v, challenge = pkce_pair()
+    assert "code" in query_of(await browser.authorize(**code_params(s.app, challenge)))
+
+
+async def test_app_native_authentication_refuses_an_organization(make_app: AppFactory) -> None:
+    s = await setup(make_app)
+    _v, challenge = pkce_pair()
+    params = code_params(s.app, challenge, fidp=SSO, orgId=s.customer["id"])
+    refused = await s.http.post(
+        "/t/default/oauth2/authorize",
+        data={**params, "response_mode": "direct"},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == "ABA-60001"
+    assert "login page only" in refused.json()["description"]

@@ -48,6 +48,7 @@ from runegate.storage.db import Database
 from runegate.tenancy.context import TenantContext
 from runegate.web.clients import ApplicationClients
 from runegate.web.flow import SigninFlow
+from runegate.web.org_signin import wants_organization
 from runegate.web.responses import NO_STORE
 
 AUTHN_PATH = "/t/{org}/oauth2/authn"
@@ -62,6 +63,10 @@ def answer(body: dict[str, Any]) -> Response:
 
 def authn_url(tenant: TenantContext) -> str:
     return f"{tenant.base_url}{AUTHN_PATH.format(org=tenant.root_name)}"
+
+
+# Never a silent sign-in at the root instead (web/org_signin.py).
+ORG_NATIVE = "Sign-in to an organization (fidp=OrganizationSSO) is served by the login page only."
 
 
 def is_direct(params: Mapping[str, str]) -> bool:
@@ -102,6 +107,8 @@ class NativeSignin:
 
     async def _start(self, request: Request, params: Mapping[str, str]) -> dict[str, Any]:
         tenant: TenantContext = request.state.tenant
+        if wants_organization(params):
+            raise InvalidAuthnRequest(ORG_NATIVE)
         kept = {name: value for name, value in params.items() if name not in NOT_KEPT}
         areq = await self._validated(tenant, kept)
         await self._check_client(request, params, areq.client)

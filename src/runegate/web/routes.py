@@ -174,6 +174,8 @@ class SigninEndpoints(SecondFactorStep):
             sealed=sealed,
             error=error,
             username=username if username is not None else areq.login_hint or "",
+            # A sub-organization's sign-in (web/org_signin.py) names that organization.
+            signin_org=tenant.org_name if tenant.switched else None,
         )
 
     def consent_page(
