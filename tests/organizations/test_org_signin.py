@@ -29,6 +29,7 @@ from tests.organizations.conftest import user_token
 from tests.signin.conftest import CALLBACK
 from tests.signin.conftest import Browser
 from tests.signin.conftest import code_params
+from tests.signin.conftest import hidden_form
 from tests.signin.conftest import pkce_pair
 from tests.signin.conftest import query_of
 
@@ -238,7 +239,8 @@ async def test_refusals_are_redirected_to_the_client(make_app: AppFactory) -> No
     unknown = await refused(fidp=SSO, orgId="00000000-0000-0000-0000-000000000000")
     assert unknown["error"] == "invalid_request"
     assert (await refused(fidp=SSO, org="nobody"))["error"] == "invalid_request"
-    assert (await refused(fidp=SSO))["error"] == "invalid_request"  # no organization named
+    # No organization named, and no page may be shown (prompt=none).
+    assert (await refused(fidp=SSO, prompt="none"))["error"] == "invalid_request"
     assert (await refused(fidp=SSO, orgId=s.unshared["id"]))["error"] == "unauthorized_client"
     disable = await s.orgs.patch(
         f"/t/default/api/server/v1/organizations/{s.other['id']}",
@@ -306,3 +308,23 @@ async def test_app_native_authentication_refuses_an_organization(make_app: AppFa
     assert refused.status_code == 400, refused.text
     assert refused.json()["code"] == "ABA-60001"
     assert "login page only" in refused.json()["description"]
+
+
+async def test_the_organization_picker_asks_for_the_name(make_app: AppFactory) -> None:
+    s = await setup(make_app)
+    await s.add_user(s.customer["id"], "alice", "internal_org_user_mgt_list")
+    browser = s.browser()
+    verifier, challenge = pkce_pair()
+    picker = await browser.authorize(**code_params(s.app, challenge, scope=SCOPE, fidp=SSO))
+    assert picker.status_code == 200 and 'name="org"' in picker.text
+    action, fields = hidden_form(picker.text)
+    assert action == "/t/default/oauth2/authorize" and fields["fidp"] == SSO
+    # A name that is no organization ends at the client, as an unknown orgId.
+    unknown = await browser.http.get(action, params={**fields, "org": "nobody"})
+    assert query_of(unknown)["error"] == "invalid_request"
+    page = await browser.http.get(action, params={**fields, "org": "customer"})
+    answer = await browser.login(page, "alice", PASSWORD)
+    tokens = await s.exchange(query_of(answer)["code"], verifier)
+    assert tokens.status_code == 200, tokens.text
+    assert set(tokens.json()["scope"].split()) == set(SCOPE.split())
+    assert claims_of(tokens.json()["id_token"])["org_id"] == s.customer["id"]

@@ -4,7 +4,8 @@
 `org={name}`): once the authorization request is valid for the root's application, the
 rest of the flow (login form, SSO session, code) acts in that organization, so only its
 users sign in and their scopes come from their roles there. Refusals are redirected to
-the verified redirect URI (RFC 6749 §4.1.2.1).
+the verified redirect URI (RFC 6749 §4.1.2.1). Without `orgId`/`org`, a page asks for
+the organization's name and sends the same request again with `org`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ NO_ORG = "fidp=OrganizationSSO needs the orgId (or org) parameter."
 
 def wants_organization(params: Mapping[str, str]) -> bool:
     return params.get("fidp") == ORGANIZATION_SSO
+
+
+def needs_picker(areq: AuthorizationRequest) -> bool:
+    """No organization named: the browser is asked for its name (never with prompt=none)."""
+    params = areq.params
+    return not params.get("orgId") and not params.get("org") and "none" not in areq.prompt
 
 
 async def organization_tenant(

@@ -39,6 +39,7 @@ from runegate.web.flow import SigninFlow
 from runegate.web.native import AUTHN_PATH
 from runegate.web.native import NativeSignin
 from runegate.web.native import is_direct
+from runegate.web.org_signin import needs_picker
 from runegate.web.org_signin import organization_tenant
 from runegate.web.org_signin import wants_organization
 from runegate.web.pages import render_page
@@ -178,6 +179,19 @@ class SigninEndpoints(SecondFactorStep):
             signin_org=tenant.org_name if tenant.switched else None,
         )
 
+    def org_picker(self, request: Request, areq: AuthorizationRequest) -> Response:
+        """Asks for the organization's name; the form sends the same request with `org`."""
+        tenant: TenantContext = request.state.tenant
+        return render_page(
+            "org_picker.html",
+            status=200,
+            redirect_to=areq.target.redirect_uri,
+            org_name=tenant.root_name,
+            app_name=areq.client.name,
+            action=AUTHORIZE_PATH.format(org=tenant.root_name),
+            params=sorted(areq.params.items()),
+        )
+
     def consent_page(
         self,
         request: Request,
@@ -238,6 +252,8 @@ class SigninEndpoints(SecondFactorStep):
         except RedirectError as exc:
             return respond_error(exc.target, exc.error, after_post=after_post)
         if wants_organization(areq.params):
+            if needs_picker(areq):
+                return self.org_picker(request, areq)
             # The rest of the flow acts in the sub-organization (web/org_signin.py).
             try:
                 request.state.tenant = await organization_tenant(tenant, areq, self.orgs)
