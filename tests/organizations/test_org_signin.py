@@ -101,7 +101,7 @@ class Setup:
     unshared: dict[str, Any]
 
 
-async def setup(make_app: AppFactory) -> Setup:
+async def setup(make_app: AppFactory, *, skip_consent: bool = True) -> Setup:
     fastapi, http = await make_app()
     s = Setup(fastapi, http)
     s.orgs = OrgAdmin(http, await get_token(http, ORG_SCOPES))
@@ -122,7 +122,7 @@ async def setup(make_app: AppFactory) -> Setup:
                 "accessToken": {"type": "JWT"},
             }
         },
-        advancedConfigurations={"skipLoginConsent": True},
+        advancedConfigurations={"skipLoginConsent": skip_consent},
     )
     share = f"/t/default/api/server/v1/applications/{s.app['id']}/share"
     ids = [s.customer["id"], s.other["id"]]
@@ -328,3 +328,19 @@ async def test_the_organization_picker_asks_for_the_name(make_app: AppFactory) -
     assert tokens.status_code == 200, tokens.text
     assert set(tokens.json()["scope"].split()) == set(SCOPE.split())
     assert claims_of(tokens.json()["id_token"])["org_id"] == s.customer["id"]
+
+
+async def test_consent_is_asked_and_remembered_in_the_organization(make_app: AppFactory) -> None:
+    s = await setup(make_app, skip_consent=False)
+    await s.add_user(s.customer["id"], "alice", "internal_org_user_mgt_list")
+    browser = s.browser()
+    consent, verifier = await sign_in(s, browser, "alice", fidp=SSO, orgId=s.customer["id"])
+    assert "internal_org_user_mgt_list" in consent.text
+    answer = await browser.approve(consent)
+    tokens = await s.exchange(query_of(answer)["code"], verifier)
+    assert claims_of(tokens.json()["id_token"])["org_id"] == s.customer["id"]
+    # Remembered for alice in her organization: the next request needs neither page.
+    verifier, challenge = pkce_pair()
+    params = code_params(s.app, challenge, scope=SCOPE, fidp=SSO, orgId=s.customer["id"])
+    again = query_of(await browser.authorize(**params))
+    assert (await s.exchange(again["code"], verifier)).status_code == 200
