@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +24,20 @@ pytestmark = pytest.mark.slow
 ADMIN_PASSWORD = "admin-password-for-tests"  # tests/live/server.py
 API = "/api/server/v1/applications"
 SCOPE = "internal_application_mgt_view"
+# The Console's navigation: link text and the heading of the page it opens.
+NAVIGATION = [
+    ("Applications", "Applications"),
+    ("API Resources", "API Resources"),
+    ("Users", "Users"),
+    ("Groups", "Groups"),
+    ("Roles", "Roles"),
+    ("Organizations", "Organizations"),
+]
+
+
+def _shot(page: Any, name: str) -> None:
+    """A screenshot of the whole page (1000 px wide) into the artifacts folder."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_console_seed_flow_in_a_browser(tmp_path: Path) -> None:
@@ -38,7 +53,7 @@ def test_console_seed_flow_in_a_browser(tmp_path: Path) -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
-                page = browser.new_page()
+                page = browser.new_page(viewport={"width": 1000, "height": 700})
                 errors: list[str] = []
                 page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
                 page.goto(f"{base}/t/default/console")
@@ -60,9 +75,7 @@ def test_console_seed_flow_in_a_browser(tmp_path: Path) -> None:
                 assert client_id and len(secret) >= 32
                 page.locator("button[data-copy=client-id]").click()  # the vendored script runs
                 expect(page.locator("#client-id-status")).not_to_be_empty()
-                page.screenshot(
-                    path=str(ARTIFACTS / "console-application-created.png"), full_page=True
-                )
+                _shot(page, "console-application-protocol")
 
                 # Step 2: API Authorization -> Authorize an API Resource -> scopes -> Finish.
                 page.get_by_role("link", name="API Authorization").click()
@@ -75,9 +88,18 @@ def test_console_seed_flow_in_a_browser(tmp_path: Path) -> None:
                 page.wait_for_url(re.compile(r".*/api-authorization\?saved=1$"))
                 checked = page.get_by_role("checkbox", name=re.compile(rf"^{SCOPE}\b"))
                 expect(checked).to_be_checked()
-                page.screenshot(
-                    path=str(ARTIFACTS / "console-api-authorization.png"), full_page=True
-                )
+                _shot(page, "console-api-authorization")
+
+                # The other pages, one screenshot each (the README shows two of them).
+                page.get_by_role("link", name="Token tester").click()
+                page.get_by_label("Scopes").fill(SCOPE)
+                page.get_by_role("button", name="Test").click()
+                expect(page.locator("main")).to_contain_text(SCOPE)
+                _shot(page, "console-token-tester")
+                for section, heading in NAVIGATION:
+                    page.locator("nav.side").get_by_role("link", name=section, exact=True).click()
+                    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+                    _shot(page, f"console-{section.lower().replace(' ', '-')}")
                 assert not [e for e in errors if "Content Security Policy" in e], errors
             finally:
                 browser.close()

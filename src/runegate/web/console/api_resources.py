@@ -24,12 +24,20 @@ from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
 from runegate.web.console.forms import admin_form
 from runegate.web.console.forms import error_text
+from runegate.web.console.forms import field_errors
 from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
 
 PAGE_SIZE = 100
 SECTION = "api-resources"
+# The new-resource form's fields and the words the service's messages use for them (a
+# message about the scopes stays at the top of the form).
+NEW_RESOURCE_FIELDS = (
+    ("identifier", ("identifier",)),
+    ("scopes", ("scope",)),
+    ("name", ("name",)),
+)
 
 
 def scopes_of(form: Form) -> list[ScopeCreate]:
@@ -91,6 +99,7 @@ class ApiResourcePages:
             section=SECTION,
             form=form or Form({}),
             error=error,
+            errors=field_errors(error, NEW_RESOURCE_FIELDS, None) if error else None,
         )
 
     async def new(self, request: Request) -> Response:

@@ -29,6 +29,7 @@ from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
 from runegate.web.console.forms import admin_form
 from runegate.web.console.forms import error_text
+from runegate.web.console.forms import field_errors
 from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
@@ -41,6 +42,12 @@ TEMPLATE_CHOICES = (
     (templates.M2M, "Machine-to-machine (M2M) application", False),
 )
 GRANT_CHOICES = ("authorization_code", "refresh_token", "client_credentials", "password")
+# The new-application form's fields and the words the services' messages use for them.
+NEW_APP_FIELDS = (
+    ("callback", ("callback", "redirect")),
+    ("description", ("description",)),
+    ("name", ("name",)),
+)
 TOKEN_TYPES = (("Default", "Opaque (Default)"), ("JWT", "JWT"))
 
 
@@ -101,6 +108,7 @@ class ApplicationPages:
         error: str | None,
         status: int = 200,
     ) -> Response:
+        errors = field_errors(error, NEW_APP_FIELDS, "name") if error else None
         return render(
             request,
             admin,
@@ -110,6 +118,7 @@ class ApplicationPages:
             choices=TEMPLATE_CHOICES,
             values=values,
             error=error,
+            errors=errors,
         )
 
     async def create(self, request: Request) -> Response:

@@ -8,6 +8,7 @@ cookie (web/csrf.py). A validation error re-renders the form with the message.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -109,6 +110,23 @@ def error_text(exc: Exception) -> str:
     if isinstance(exc, IdpError):
         return exc.description
     raise exc
+
+
+def field_errors(
+    message: str, fields: Sequence[tuple[str, tuple[str, ...]]], default: str | None
+) -> dict[str, str]:
+    """The message attached to the form field it is about, for the page to show next to it.
+
+    `fields` lists form fields with the words the services' messages use for them, the
+    most specific first; a message naming none of them belongs to `default` (with None,
+    to no field: the page shows it at the top only). The page
+    shows the message under that field (aria-invalid, aria-describedby) as well as at the top.
+    """
+    lowered = message.lower()
+    for name, words in fields:
+        if any(word in lowered for word in words):
+            return {name: message}
+    return {default: message} if default else {}
 
 
 def status_of(exc: Exception) -> int:

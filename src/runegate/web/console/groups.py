@@ -66,7 +66,12 @@ class GroupPages:
         self.auth = auth
 
     async def index(
-        self, request: Request, *, error: str | None = None, status: int = 200
+        self,
+        request: Request,
+        *,
+        error: str | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
     ) -> Response:
         admin = await self.auth.current(request)
         if isinstance(admin, Response):
@@ -93,6 +98,7 @@ class GroupPages:
             total=total,
             search=search,
             error=error,
+            errors=errors,
         )
 
     async def create(self, request: Request) -> Response:
@@ -110,7 +116,10 @@ class GroupPages:
                     session, tenant, identity.GroupProfile(display_name=name[:255])
                 )
         except IdpError as exc:
-            return await self.index(request, error=exc.description, status=status_of(exc))
+            errors = {"displayName": exc.description}
+            return await self.index(
+                request, error=exc.description, errors=errors, status=status_of(exc)
+            )
         return RedirectResponse(console_path(tenant, f"/groups/{group.id}"), 303)
 
     async def show(

@@ -22,10 +22,13 @@ from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import admin_form
 from runegate.web.console.forms import error_text
+from runegate.web.console.forms import field_errors
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
 
 SECTION = "organizations"
+# The new-organization form's fields and the words the service's messages use for them.
+NEW_ORG_FIELDS = (("parent", ("parent",)), ("description", ("description",)))
 MAX_SHOWN = 100
 
 
@@ -56,7 +59,12 @@ class OrganizationPages:
         return top, list(nodes.values())
 
     async def index(
-        self, request: Request, *, error: str | None = None, status: int = 200
+        self,
+        request: Request,
+        *,
+        error: str | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
     ) -> Response:
         admin = await self.auth.current(request)
         if isinstance(admin, Response):
@@ -72,6 +80,7 @@ class OrganizationPages:
             tree=top,
             every=every,
             error=error,
+            errors=errors,
             saved=request.query_params.get("saved"),
         )
 
@@ -91,7 +100,9 @@ class OrganizationPages:
                 state=self.state, tenant=tenant, body=body, creator=admin.user_id
             )
         except (IdpError, ValidationError) as exc:
-            return await self.index(request, error=error_text(exc), status=status_of(exc))
+            message = error_text(exc)
+            errors = field_errors(message, NEW_ORG_FIELDS, "name")
+            return await self.index(request, error=message, errors=errors, status=status_of(exc))
         return RedirectResponse(console_path(tenant, "/organizations?saved=1"), 303)
 
     async def delete(self, request: Request) -> Response:

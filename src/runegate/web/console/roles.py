@@ -36,11 +36,14 @@ from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
 from runegate.web.console.forms import admin_form
+from runegate.web.console.forms import field_errors
 from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
 
 SECTION = "roles"
+# The new-role form's fields and the words the role service's messages use for them.
+NEW_ROLE_FIELDS = (("audience", ("audience", "application")),)
 MAX_ROLES = 200
 
 
@@ -98,7 +101,12 @@ class RolePages:
         return [(a.id, a.name) for a in listed.applications]
 
     async def index(
-        self, request: Request, *, error: str | None = None, status: int = 200
+        self,
+        request: Request,
+        *,
+        error: str | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
     ) -> Response:
         admin = await self.auth.current(request)
         if isinstance(admin, Response):
@@ -118,6 +126,7 @@ class RolePages:
             names=names,
             applications=await self._applications(tenant),
             error=error,
+            errors=errors,
         )
 
     async def create(self, request: Request) -> Response:
@@ -134,7 +143,10 @@ class RolePages:
             async with self.state.db.write() as session:
                 role = await service.create_role(session, tenant, data)
         except IdpError as exc:
-            return await self.index(request, error=exc.description, status=status_of(exc))
+            errors = field_errors(exc.description, NEW_ROLE_FIELDS, "displayName")
+            return await self.index(
+                request, error=exc.description, errors=errors, status=status_of(exc)
+            )
         return RedirectResponse(console_path(tenant, f"/roles/{role.id}"), 303)
 
     async def _picker(self, tenant: TenantContext, role: Role) -> list[PickerGroup]:

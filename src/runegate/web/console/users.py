@@ -22,12 +22,19 @@ from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
 from runegate.web.console.forms import admin_form
+from runegate.web.console.forms import field_errors
 from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
 
 PAGE_SIZE = 50
 SECTION = "users"
+# The new-user form's fields and the words the identity service's messages use for them.
+NEW_USER_FIELDS = (
+    ("password", ("password",)),
+    ("email", ("email",)),
+    ("userName", ("username", "user name", "username")),
+)
 NOT_YOURSELF = "You cannot disable or delete the account you are signed in with."
 
 
@@ -132,6 +139,7 @@ class UserPages:
             section=SECTION,
             form=form,
             error=error,
+            errors=field_errors(error, NEW_USER_FIELDS, "userName") if error else None,
         )
 
     async def new(self, request: Request) -> Response:
