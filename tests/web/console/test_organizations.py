@@ -1,6 +1,7 @@
 """Console Organizations page over real HTTP: the tree of sub-organizations, create one
-under the root and under a sub-organization, delete (refused with children), errors, and
-another root organization's admin sees none of it."""
+under the root and under a sub-organization, delete (refused with children), share an
+application with one or all sub-organizations (checked through the sharing API), errors,
+and another root organization's admin sees none of it."""
 
 from __future__ import annotations
 
@@ -78,3 +79,84 @@ async def test_errors_and_isolation(env: ConsoleEnv) -> None:
     stolen = await b.post(f"/t/org-b/console/organizations/{acme_id}/delete", {"confirm": "yes"})
     assert stolen.status_code in (400, 404)
     assert "acme-us" in (await browser.http.get("/t/default/console/organizations")).text
+
+
+async def test_share_an_application_with_one_or_all_sub_organizations(env: ConsoleEnv) -> None:
+    browser = env.browser()
+    await browser.sign_in()
+    console = "/t/default/console"
+    for name in ("acme-eu", "acme-us"):
+        assert (await browser.post(f"{console}/organizations", {"name": name})).status_code == 303
+    made = await browser.post(
+        f"{console}/applications", {"name": "portal", "template": "m2m-application"}
+    )
+    assert made.status_code == 201, made.text
+    page = await browser.http.get(f"{console}/organizations")
+    app_id = re.search(r'<option value="([0-9a-f-]{36})">portal<', page.text).group(1)
+    eu_id = re.search(r'<option value="([0-9a-f-]{36})">acme-eu<', page.text).group(1)
+    assert re.search(r"<td>portal</td><td>not shared</td>", page.text)
+    headers = await env.admin_token("internal_shared_application_view")
+    api = f"/t/default/api/server/v1/applications/{app_id}/share"
+
+    async def shared_with() -> list[str]:
+        answer = await env.http.get(api, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return sorted(o["name"] for o in answer.json()["organizations"])
+
+    one = await browser.post(
+        f"{console}/organizations/share", {"application": app_id, "target": eu_id}
+    )
+    assert one.status_code == 303, one.text
+    assert await shared_with() == ["acme-eu"]
+    page = await browser.http.get(f"{console}/organizations")
+    assert re.search(r"<td>portal</td><td>acme-eu</td>", page.text)
+    every = await browser.post(
+        f"{console}/organizations/share", {"application": app_id, "target": "all"}
+    )
+    assert every.status_code == 303
+    assert await shared_with() == ["acme-eu", "acme-us"]
+
+    # Errors: the page again with the message, nothing shared; CSRF; another root org.
+    unknown = "00000000-0000-0000-0000-000000000000"
+    cases = [
+        ({"application": unknown, "target": eu_id}, 404),
+        ({"application": app_id, "target": ""}, 400),
+    ]
+    for data, status in cases:
+        page = await browser.post(f"{console}/organizations/share", data)
+        assert page.status_code == status, page.text
+        assert 'role="alert"' in page.text
+    forged = await browser.post(
+        f"{console}/organizations/share", {"application": app_id, "target": eu_id}, token="x"
+    )
+    assert forged.status_code == 403
+    await env.add_org("org-b")
+    b = env.browser("org-b")
+    assert (await b.sign_in("admin", "org-b-admin-password")).status_code == 200
+    stolen = await b.post(
+        "/t/org-b/console/organizations/share", {"application": app_id, "target": "all"}
+    )
+    assert stolen.status_code == 404 and "portal" not in stolen.text
+
+
+async def test_share_with_an_organization_that_is_not_below_is_refused(env: ConsoleEnv) -> None:
+    browser = env.browser()
+    await browser.sign_in()
+    console = "/t/default/console"
+    await browser.post(f"{console}/applications", {"name": "portal", "template": "m2m-application"})
+    page = await browser.http.get(f"{console}/organizations")
+    assert "<td>portal</td><td>not shared</td>" in page.text
+    assert 'action="/t/default/console/organizations/share"' not in page.text  # nothing below
+    await browser.post(f"{console}/organizations", {"name": "acme-eu"})
+    page = await browser.http.get(f"{console}/organizations")
+    app_id = re.search(r'<option value="([0-9a-f-]{36})">portal<', page.text).group(1)
+    refused = await browser.post(
+        f"{console}/organizations/share",
+        {"application": app_id, "target": "00000000-0000-0000-0000-000000000000"},
+    )
+    assert refused.status_code == 400 and 'role="alert"' in refused.text
+    headers = await env.admin_token("internal_shared_application_view")
+    answer = await env.http.get(
+        f"/t/default/api/server/v1/applications/{app_id}/share", headers=headers
+    )
+    assert answer.json()["organizations"] == []

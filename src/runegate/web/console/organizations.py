@@ -1,5 +1,6 @@
 """Console: Organizations (the tree of sub-organizations, create one under any of them,
-delete) through the organization management service."""
+delete) through the organization management service; share applications with them
+through the application sharing service (as `POST /applications/{id}/share`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
 from runegate.errors import IdpError
+from runegate.errors import InvalidInput
+from runegate.management.applications import sharing
+from runegate.management.applications.listing import ListQuery
+from runegate.management.applications.listing import list_applications
+from runegate.management.applications.schemas import ApplicationShareRequest
 from runegate.management.organizations import service
 from runegate.management.organizations.listing import OrgQuery
 from runegate.management.organizations.listing import list_organizations
@@ -30,6 +36,7 @@ SECTION = "organizations"
 # The new-organization form's fields and the words the service's messages use for them.
 NEW_ORG_FIELDS = (("parent", ("parent",)), ("description", ("description",)))
 MAX_SHOWN = 100
+ALL_CHILDREN = "all"  # the share form's target for "every sub-organization, now and later"
 
 
 @dataclass
@@ -71,6 +78,15 @@ class OrganizationPages:
             return admin
         tenant: TenantContext = request.state.tenant
         top, every = await self._tree(tenant)
+        listed = await list_applications(
+            state=self.state, tenant=tenant, query=ListQuery(limit=MAX_SHOWN)
+        )
+        shared = []  # (application, names of the organizations it is shared with)
+        for app in listed.applications:
+            orgs = await sharing.shared_organizations(
+                state=self.state, tenant=tenant, app_id=app.id
+            )
+            shared.append((app, [o.name for o in orgs.organizations]))
         return render(
             request,
             admin,
@@ -79,6 +95,8 @@ class OrganizationPages:
             section=SECTION,
             tree=top,
             every=every,
+            shared=shared,
+            all_children=ALL_CHILDREN,
             error=error,
             errors=errors,
             saved=request.query_params.get("saved"),
@@ -115,6 +133,28 @@ class OrganizationPages:
         try:
             form.confirm_delete("organization")
             await service.delete_organization(state=self.state, tenant=tenant, org_id=org_id)
+        except IdpError as exc:
+            return await self.index(request, error=exc.description, status=exc.status)
+        return RedirectResponse(console_path(tenant, "/organizations?saved=1"), 303)
+
+    async def share(self, request: Request) -> Response:
+        """Share an application with one sub-organization or with all of them."""
+        posted = await admin_form(self.auth, request)
+        if isinstance(posted, Response):
+            return posted
+        _admin, form = posted
+        tenant: TenantContext = request.state.tenant
+        target = form.get("target")
+        try:
+            if not target:
+                raise InvalidInput("Choose the organization to share the application with.")
+            body = ApplicationShareRequest(
+                shareWithAllChildren=target == ALL_CHILDREN,
+                sharedOrganizations=[] if target == ALL_CHILDREN else [target],
+            )
+            await sharing.share(
+                state=self.state, tenant=tenant, app_id=form.get("application"), body=body
+            )
         except IdpError as exc:
             return await self.index(request, error=exc.description, status=exc.status)
         return RedirectResponse(console_path(tenant, "/organizations?saved=1"), 303)

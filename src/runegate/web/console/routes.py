@@ -117,4 +117,5 @@ def console_router(state: AppState) -> APIRouter:
     add(f"{BASE}/organizations", orgs.index, methods=["GET"])
     add(f"{BASE}/organizations", orgs.create, methods=["POST"])
     add(f"{BASE}/organizations/{{org_id}}/delete", orgs.delete, methods=["POST"])
+    add(f"{BASE}/organizations/share", orgs.share, methods=["POST"])
     return router
