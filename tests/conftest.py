@@ -84,6 +84,37 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["RUNEGATE_TEST_DATABASE_URL"] = url
 
 
+# With PostgreSQL configured, storage and integration suites run on both backends; the
+# suites below test surfaces whose storage paths those suites already cover (pages,
+# wire shapes, fuzzing), so they run once, on SQLite, unless RUNEGATE_TEST_PG_EVERYWHERE=1.
+SQLITE_ONLY = (
+    "tests/web/",
+    "tests/myaccount/test_pages.py",
+    "tests/fuzz/test_schemathesis.py",
+    "tests/fuzz/test_properties.py",
+    "tests/management/test_reference_schemas.py",
+    "tests/mail/test_pages.py",
+    "tests/http/",
+    "tests/cli/",
+    "tests/crypto/",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG_URL or os.environ.get("RUNEGATE_TEST_PG_EVERYWHERE") == "1":
+        return
+    root = Path(str(config.rootpath))
+    keep, skip = [], []
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        once = params.get("backend") == "postgresql" and where.startswith(SQLITE_ONLY)
+        (skip if once else keep).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _worker_db is not None:
         admin, name = _worker_db

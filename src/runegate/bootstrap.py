@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runegate.config import Settings
 from runegate.crypto.hashing import keyed_hash
 from runegate.oauth.app_defaults import default_oidc
+from runegate.oauth.signing_keys import configure_secrets
 from runegate.secret_check import verify_secret_key
 from runegate.storage import changes
 from runegate.storage.db import Database
@@ -35,6 +36,9 @@ class BootstrapReport:
 
 async def run_bootstrap(settings: Settings, db: Database) -> BootstrapReport:
     await verify_secret_key(db, settings.secret_keys)
+    # Provisioning encrypts the new organization's signing keys: with these settings'
+    # secrets, not with those of whichever app last configured this process.
+    configure_secrets(lambda: settings.secret_keys)
     async with db.write() as session:
         await db.lock(session, BOOTSTRAP_LOCK)
         password = settings.admin_password

@@ -51,11 +51,11 @@ def test_rotate_retire_and_set_token_via_cli(database_url: str, tmp_path: Path) 
     listed = run(["keys", "list"], database_url, tmp_path)
     assert new_kid in listed.stdout and "verifying" in listed.stdout
     # The active key cannot be retired; an older one can once no token of it remains.
-    refused = run(["keys", "retire", new_kid], database_url, tmp_path)
+    refused = run(["keys", "retire", "--", new_kid], database_url, tmp_path)
     assert refused.returncode == 1 and "rotate" in refused.stderr
     old = [k for k in kids(listed) if k != new_kid and k.endswith("_RS256")]
     assert old, listed.stdout  # bootstrap provisioned the first RS256 key
-    retired = run(["keys", "retire", old[0]], database_url, tmp_path)
+    retired = run(["keys", "retire", "--", old[0]], database_url, tmp_path)
     assert retired.returncode == 0, retired.stderr
     assert old[0] not in run(["keys", "list"], database_url, tmp_path).stdout
     bad_alg = run(["keys", "rotate", "--alg", "HS256"], database_url, tmp_path)
