@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from abc import ABC
+from abc import abstractmethod
 from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
@@ -33,7 +35,7 @@ from runegate.storage.db import Database
 Row = TypeVar("Row")
 
 
-class QueueWorker(Generic[Row]):
+class QueueWorker(ABC, Generic[Row]):
     """Claims due rows of `model` in batches and hands them to `process`; sleeps until
     woken (a commit that queued work, a retry timer) or `interval` passes."""
 
@@ -89,8 +91,9 @@ class QueueWorker(Generic[Row]):
             await self.process(rows)
         return len(rows)
 
+    @abstractmethod
     async def process(self, rows: list[Row]) -> None:
-        raise NotImplementedError
+        """Deliver `rows` (each subclass: mail, back-channel logout notices)."""
 
     def due(self, now: datetime) -> ColumnElement[bool]:
         model = self.model

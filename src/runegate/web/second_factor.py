@@ -34,26 +34,25 @@ class SecondFactorStep:
     keys: tuple[bytes, ...]
     db: Database
 
-    def _form_page(
-        self,
-        request: Request,
-        template: str,
-        status: int,
-        *,
-        redirect_to: str | None = None,
-        **ctx: Any,
-    ) -> Response:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the sign-in endpoints this is mixed into
 
-    def _posted(
-        self, request: Request, stage: str
-    ) -> Awaitable[tuple[dict[str, str], dict[str, Any], AuthorizationRequest] | Response]:
-        raise NotImplementedError
+        def _form_page(
+            self,
+            request: Request,
+            template: str,
+            status: int,
+            *,
+            redirect_to: str | None = None,
+            **ctx: Any,
+        ) -> Response: ...
 
-    def signed_in(
-        self, request: Request, areq: AuthorizationRequest, user_id: str, username: str
-    ) -> Awaitable[Response]:
-        raise NotImplementedError
+        def _posted(
+            self, request: Request, stage: str
+        ) -> Awaitable[tuple[dict[str, str], dict[str, Any], AuthorizationRequest] | Response]: ...
+
+        def signed_in(
+            self, request: Request, areq: AuthorizationRequest, user_id: str, username: str
+        ) -> Awaitable[Response]: ...
 
     def second_factor_page(
         self,
