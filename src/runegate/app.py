@@ -24,6 +24,7 @@ from runegate.observability.metrics import MetricsMiddleware
 from runegate.openapi import install_openapi
 from runegate.ratelimit.limiter import Limiter
 from runegate.ratelimit.middleware import RateLimitMiddleware
+from runegate.runtime import settle_heap
 from runegate.secret_check import verify_secret_key
 from runegate.state import AppState
 from runegate.storage.db import Database
@@ -39,7 +40,11 @@ def _surfaces() -> list[RouterFactory]:
     return list(SURFACES)
 
 
-def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, db: Database | None = None, server: bool = False
+) -> FastAPI:
+    """The ASGI application. `server=True` (a `runegate serve` worker, one app per process)
+    also settles the collector once started (runegate.runtime.settle_heap)."""
     settings = settings or Settings()
     state = AppState(settings=settings, db=db or Database(settings.database_url))
     metrics = Metrics()
@@ -56,6 +61,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             state.redis = RedisLink(settings.redis_url, state.caches)
             state.redis.start()  # connects in the background: Redis is never required
             limiter.shared.sync.start()
+        if server:
+            settle_heap()
         try:
             yield
         finally:

@@ -8,9 +8,14 @@ worker imports only the application (`runegate.app`), not the CLI with all its v
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import uvicorn
 
 from runegate.config import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 # A worker that is still importing on a busy host is not a dead worker: uvicorn's default
 # of 5 s turned slow starts into restart loops. Startup itself is bounded by the lifespan.
@@ -18,12 +23,12 @@ WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def run(settings: Settings) -> None:
-    """Serve `runegate.app:create_app` until SIGINT/SIGTERM (blocking)."""
+    """Serve `runegate.app:create_app` (through `worker_app`) until SIGINT/SIGTERM (blocking)."""
     from runegate.tracing import configure_logging
 
     configure_logging(settings.log_level)
     uvicorn.run(
-        "runegate.app:create_app",
+        "runegate.serve:worker_app",
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -35,6 +40,13 @@ def run(settings: Settings) -> None:
         server_header=False,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
+
+
+def worker_app() -> FastAPI:
+    """uvicorn's factory in each worker: the application, with the server-process tuning."""
+    from runegate.app import create_app
+
+    return create_app(server=True)
 
 
 def main() -> None:

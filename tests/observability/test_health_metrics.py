@@ -40,3 +40,10 @@ async def test_metrics_counts_requests_by_route_and_status(client: httpx.AsyncCl
     assert 'runegate_http_requests_total{method="GET",route="/health",status="200"}' in text
     assert 'status="404"' in text
     assert "runegate_http_request_duration_seconds_bucket" in text
+
+
+async def test_an_in_process_app_leaves_the_collector_alone(client: httpx.AsyncClient) -> None:
+    """Only `runegate serve` workers freeze their heap; a test process builds many apps
+    and must be able to collect each one."""
+    text = (await client.get("/metrics")).text
+    assert "runegate_gc_frozen_objects 0.0" in text

@@ -6,6 +6,7 @@ node behind the load balancer (docs/deployment).
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 
@@ -48,6 +49,12 @@ class Metrics:
             "HTTP requests being handled now (drained on SIGTERM).",
             registry=self.registry,
         )
+        frozen = Gauge(
+            "runegate_gc_frozen_objects",
+            "Objects moved out of the garbage collector's scans at start-up (runegate.runtime).",
+            registry=self.registry,
+        )
+        frozen.set_function(gc.get_freeze_count)
 
     async def endpoint(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
