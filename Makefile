@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench bench-peers bench-scim bench-soak docs clean
+.PHONY: run test lint bench bench-peers bench-scim bench-orgs bench-soak docs clean
 
 $(BIN)/python:
 	@echo ">> creating $(VENV) with $$($(PYTHON) --version)"
@@ -48,6 +48,10 @@ bench-peers: $(DEV_STAMP)
 # SCIM at a million users in PostgreSQL, alone (USERS=1000000 by default).
 bench-scim: $(DEV_STAMP)
 	@$(BIN)/python -m bench.scim_million $(USERS)
+
+# B2B organizations: 10,000 sub-organizations of depth 5 in PostgreSQL (BENCH_ORGS=10000).
+bench-orgs: $(DEV_STAMP)
+	@$(BIN)/python -m bench.orgs_scale $(ORGS)
 
 # Soak: 10 minutes of mixed traffic against two nodes on PostgreSQL (BENCH_SOAK_SECONDS).
 bench-soak: $(DEV_STAMP)

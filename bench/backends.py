@@ -48,20 +48,33 @@ def _check_name(name: str) -> str:
 
 def postgres_backend(cfg: BenchConfig) -> Backend | str:
     """A freshly created database, or the reason PostgreSQL cannot be used."""
-    name = _check_name(cfg.pg_database)
     try:
-        asyncio.run(
-            _admin(
-                cfg.pg_admin_url,
-                [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"],
-            )
-        )
+        fresh_database(cfg.pg_admin_url, cfg.pg_database)
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
         return f"PostgreSQL at {make_url(cfg.pg_admin_url).host} is not reachable ({exc})"
-    url = make_url(cfg.pg_admin_url).set(drivername="postgresql", database=name)
-    return Backend("postgresql", url.render_as_string(hide_password=False))
+    return Backend("postgresql", database_url(cfg.pg_admin_url, cfg.pg_database))
 
 
 def drop_postgres(cfg: BenchConfig) -> None:
-    name = _check_name(cfg.pg_database)
-    asyncio.run(_admin(cfg.pg_admin_url, [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"]))
+    drop_database(cfg.pg_admin_url, cfg.pg_database)
+
+
+def database_url(admin_url: str, name: str) -> str:
+    """The URL of database `name` on the server of `admin_url`."""
+    url = make_url(admin_url).set(drivername="postgresql", database=_check_name(name))
+    return url.render_as_string(hide_password=False)
+
+
+def fresh_database(admin_url: str, name: str) -> None:
+    """Drop (if present) and create the scratch database `name`."""
+    name = _check_name(name)
+    asyncio.run(
+        _admin(
+            admin_url, [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"]
+        )
+    )
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    name = _check_name(name)
+    asyncio.run(_admin(admin_url, [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"]))

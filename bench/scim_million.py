@@ -9,7 +9,7 @@ users of the `default` organization with COPY (userName, name, displayName, one 
 emails each, group memberships for one user in ten), VACUUM ANALYZE; then for each query
 run wrk (BENCH_SCIM_DURATION seconds, default 15, after a 3 s warm-up, with
 BENCH_SCIM_CONNECTIONS connections, default 2) against /scim2/Users with a bearer token,
-every request picking one of 2,000 pre-computed paths at random (bench/scim_get.lua).
+every request picking one of 2,000 pre-computed paths at random (bench/requests.lua).
 Prints the figures as JSON (and writes them to var/bench/scim_million.json); the
 database is dropped at the end unless BENCH_SCIM_KEEP=1, and BENCH_SCIM_REUSE=1 times
 an existing database again without reloading it. Not part of `make test`; the exit
@@ -22,14 +22,12 @@ import asyncio
 import json
 import os
 import random
-import socket
 import sys
 import time
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
-from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -40,24 +38,21 @@ import asyncpg
 import httpx
 
 from bench import fixtures
-from bench.backends import _admin
 from bench.backends import _check_name
 from bench.config import BOOT_CLIENT_ID
 from bench.config import BOOT_CLIENT_SECRET
 from bench.config import ROOT
-from bench.config import BenchConfig
-from bench.machine import describe as describe_machine
 from bench.machine import loadavg
-from bench.procs import cpu_seconds
-from bench.procs import pids_matching
+from bench.probes import Pace
+from bench.probes import Probe
+from bench.probes import scratch
+from bench.probes import time_probe
+from bench.probes import work_pids
 from bench.servers import base_url
 from bench.servers import start_runegate
-from bench.wrk import LoadSpec
-from bench.wrk import run_load
 
 ORG = "default"
 USERS = f"/t/{ORG}/scim2/Users"
-LUA = Path(__file__).with_name("scim_get.lua")
 PROBES = 2000  # distinct request paths per query
 SCOPES = "internal_user_mgt_list internal_user_mgt_view"
 GIVEN = [
@@ -367,12 +362,6 @@ def probe_paths(total: int, seed: int = 6) -> dict[str, list[str]]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def scim_token(http: httpx.Client) -> str:
     boot = fixtures.Client("bootstrap", BOOT_CLIENT_ID, BOOT_CLIENT_SECRET)
     body = f"grant_type=client_credentials&scope={SCOPES.replace(' ', '+')}"
@@ -402,44 +391,20 @@ def time_queries(
     workdir: Path,
     pids: Callable[[], list[int]],
 ) -> dict[str, Any]:
-    """wrk per query; `pids` are the processes doing the work (server workers and
-    PostgreSQL backends): their CPU per request hardly moves with other load on the
-    machine, unlike the latencies."""
-    duration = float(os.environ.get("BENCH_SCIM_DURATION", "15"))
-    connections = int(os.environ.get("BENCH_SCIM_CONNECTIONS", "2"))
+    """wrk per query (bench/probes.py), BENCH_SCIM_* pace."""
+    pace = Pace(
+        duration=float(os.environ.get("BENCH_SCIM_DURATION", "15")),
+        warmup=3,
+        connections=int(os.environ.get("BENCH_SCIM_CONNECTIONS", "2")),
+    )
     only = [n for n in os.environ.get("BENCH_SCIM_ONLY", "").split(",") if n]
     results: dict[str, Any] = {}
     for number, (name, listed) in enumerate(paths.items()):
         if only and not any(word in name for word in only):
             continue
-        file = workdir / f"paths-{number}.txt"
-        file.write_text("\n".join(listed) + "\n")
-        spec = LoadSpec(
-            url,
-            "",
-            auth,
-            duration=3,
-            connections=connections,
-            threads=min(2, connections),
-            script=LUA,
-            extra_env=(("BENCH_PATHS", str(file)),),
-        )
-        print(f">> {name}: 3 s warm-up, {duration:g} s run", flush=True)
-        run_load(spec)
-        workers = pids()
-        cpu_before = cpu_seconds(workers)
-        got = run_load(replace(spec, duration=duration))
-        cpu_ms = 1000 * (cpu_seconds(workers) - cpu_before) / max(got.requests, 1)
-        results[name] = {
-            "requests": got.requests,
-            "rps": round(got.rps, 1),
-            "errors": got.errors,
-            "p50_ms": round(got.p50_ms, 2),
-            "p90_ms": round(got.p90_ms, 2),
-            "p99_ms": round(got.p99_ms, 2),
-            "cpu_ms_per_request": round(cpu_ms, 2),
-            "target_p99_ms": TARGETS_MS[name],
-        }
+        print(f">> {name}: 3 s warm-up, {pace.duration:g} s run", flush=True)
+        probe = Probe(name, listed, auth, TARGETS_MS[name], accept="application/scim+json")
+        results[name] = time_probe(url, probe, workdir / f"paths-{number}.txt", pids, pace)
         print(f"   {json.dumps(results[name])}", flush=True)
     return results
 
@@ -455,56 +420,41 @@ async def _org_id(dsn: str) -> tuple[str, int]:
 
 
 def run(total: int) -> dict[str, Any]:
-    admin = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     name = _check_name(os.environ.get("BENCH_SCIM_DB", "runegate_bench_million"))
     reuse = os.environ.get("BENCH_SCIM_REUSE") == "1"
     keep = reuse or os.environ.get("BENCH_SCIM_KEEP") == "1"
-    dsn = admin.rsplit("/", 1)[0] + f"/{name}"
-    if not reuse:
-        asyncio.run(_admin(admin, [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"]))
-        asyncio.run(_admin(admin, [f"CREATE DATABASE {name}"]))
-    cfg = replace(BenchConfig.from_env(), port=free_port())
-    report: dict[str, Any] = {"machine": describe_machine(cfg), "users": total}
-    report["machine"]["load"] = (
-        f"{os.environ.get('BENCH_SCIM_CONNECTIONS', '2')} connections, 3 s warm-up + "
-        f"{os.environ.get('BENCH_SCIM_DURATION', '15')} s per query, {cfg.workers} server workers"
-    )
-    try:
+    with scratch(name, "scim_million.json", fresh=not reuse, keep=keep, users=total) as on:
+        dsn, cfg, report = on.dsn, on.cfg, on.report
+        report["machine"]["load"] = (
+            f"{os.environ.get('BENCH_SCIM_CONNECTIONS', '2')} connections, 3 s warm-up + "
+            f"{os.environ.get('BENCH_SCIM_DURATION', '15')} s per query, "
+            f"{cfg.workers} server workers"
+        )
         # Kept between runs: the server's var/ (secret key) must match a reused database.
         workdir = ROOT / "var/bench/scim_million"
         workdir.mkdir(parents=True, exist_ok=True)
-        if True:
-            server, _ = start_runegate(cfg, dsn, workdir, setup=not reuse, tag="scim")
-            try:
-                org_id, present = asyncio.run(_org_id(dsn))
-                if not reuse:
-                    print(f">> loading {total:,} users with COPY", flush=True)
-                    began = time.perf_counter()
-                    asyncio.run(load(dsn, org_id, total))
-                    report["load_seconds"] = round(time.perf_counter() - began, 1)
-                    present = total
-                report["users"] = present
-                paths = probe_paths(present)
-                url = base_url(cfg.port)
-                with httpx.Client(base_url=url, timeout=30.0) as http:
-                    auth = f"Bearer {scim_token(http)}"
-                    report["answers"] = check_paths(http, auth, paths)
-                report["workers"] = cfg.workers
-                report["loadavg_after_load"] = loadavg()
-
-                def pids() -> list[int]:
-                    return server.worker_pids() + pids_matching(f" {name} ")
-
-                report["queries"] = time_queries(url, auth, paths, workdir, pids)
-                report["loadavg_after"] = loadavg()
-            finally:
-                server.stop()
-    finally:
-        if not keep:
-            asyncio.run(_admin(admin, [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"]))
-    out = ROOT / "var/bench/scim_million.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+        server, _ = start_runegate(cfg, dsn, workdir, setup=not reuse, tag="scim")
+        try:
+            org_id, present = asyncio.run(_org_id(dsn))
+            if not reuse:
+                print(f">> loading {total:,} users with COPY", flush=True)
+                began = time.perf_counter()
+                asyncio.run(load(dsn, org_id, total))
+                report["load_seconds"] = round(time.perf_counter() - began, 1)
+                present = total
+            report["users"] = present
+            paths = probe_paths(present)
+            url = base_url(cfg.port)
+            with httpx.Client(base_url=url, timeout=30.0) as http:
+                auth = f"Bearer {scim_token(http)}"
+                report["answers"] = check_paths(http, auth, paths)
+            report["workers"] = cfg.workers
+            report["loadavg_after_load"] = loadavg()
+            pids = work_pids(server, name)
+            report["queries"] = time_queries(url, auth, paths, workdir, pids)
+            report["loadavg_after"] = loadavg()
+        finally:
+            server.stop()
     return report
 
 

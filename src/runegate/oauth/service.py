@@ -64,7 +64,7 @@ class OAuthServer:
             self.id_tokens,
             self.codes,
             refresh=self.refresh,
-            orgs=OrganizationAccess(state.db),
+            orgs=OrganizationAccess(state.db, state.caches),
             verifier=self.verifier,
         )
 

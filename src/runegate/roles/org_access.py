@@ -8,7 +8,10 @@
   one of its ancestors: they then hold the target's `Administrator` role scopes, as
   Asgardeo gives the creator and the root organization's administrators an administrator
   role in every descendant.
-Every query is restricted to one root organization.
+Every query is restricted to one root organization. The role facts (is the user an
+administrator of their own organization, which scopes does an organization's
+`Administrator` role carry) are cached in the worker on the `roles` channel, as the role
+scopes of `roles/store.py`; the user, the organization and the share are read each time.
 """
 
 from __future__ import annotations
@@ -16,11 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import exists
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from runegate.cache import Cache
+from runegate.cache import CacheRegistry
 from runegate.roles.resolve import administrator_scopes
 from runegate.roles.resolve import is_administrator
 from runegate.roles.resolve import organization_role_scopes
+from runegate.storage.changes import ROLES
 from runegate.storage.db import Database
 from runegate.storage.models.application import Application
 from runegate.storage.models.application import ApplicationShare
@@ -37,28 +45,37 @@ class OrgFacts:
     path: str
 
 
-def _facts(org: Organization) -> OrgFacts:
-    return OrgFacts(org.id, org.name, org.status == "ACTIVE", org.path)
-
-
 def _ids(path: str) -> list[str]:
     return [part for part in path.split("/") if part]
 
 
+MAX_CACHED = 50_000
+
+
 class OrganizationAccess:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, caches: CacheRegistry | None = None) -> None:
         self.db = db
+        registry = caches or CacheRegistry()
+        self._admins: Cache[bool] = Cache(registry, "org_administrators", MAX_CACHED, ROLES)
+        self._admin_scopes: Cache[frozenset[str]] = Cache(
+            registry, "org_administrator_scopes", MAX_CACHED, ROLES
+        )
 
     async def _sub_org(self, tenant: TenantContext, condition: Any) -> OrgFacts | None:
-        async with self.db.read() as session:
-            org = await session.scalar(
-                select(Organization).where(
-                    Organization.root_id == tenant.root_id,
-                    condition,
-                    Organization.parent_id.is_not(None),
+        """One statement: a pooled connection without a transaction (`Database.autocommit`)."""
+        async with self.db.autocommit() as conn:
+            row = (
+                await conn.execute(
+                    select(
+                        Organization.id, Organization.name, Organization.status, Organization.path
+                    ).where(
+                        Organization.root_id == tenant.root_id,
+                        condition,
+                        Organization.parent_id.is_not(None),
+                    )
                 )
-            )
-        return None if org is None else _facts(org)
+            ).first()
+        return None if row is None else OrgFacts(row.id, row.name, row.status == "ACTIVE", row.path)
 
     async def find(self, tenant: TenantContext, org_id: str) -> OrgFacts | None:
         """A sub-organization of the tenant's root organization (never the root)."""
@@ -70,25 +87,28 @@ class OrganizationAccess:
 
     async def is_shared(self, tenant: TenantContext, application_id: str, org: OrgFacts) -> bool:
         """The root application is shared with `org` (by a row, or with everything below
-        its organization)."""
-        async with self.db.read() as session:
-            app = await session.scalar(
-                select(Application).where(
-                    Application.org_id == tenant.root_id, Application.id == application_id
-                )
+        its organization): one statement, without a transaction."""
+        shared_row = exists(
+            select(ApplicationShare.shared_org_id).where(
+                ApplicationShare.org_id == tenant.root_id,
+                ApplicationShare.application_id == application_id,
+                ApplicationShare.shared_org_id == org.id,
             )
-            if app is None:
-                return False
-            if app.shared_with_all and app.org_id in _ids(org.path) and app.org_id != org.id:
-                return True
-            row = await session.scalar(
-                select(ApplicationShare.shared_org_id).where(
-                    ApplicationShare.org_id == tenant.root_id,
-                    ApplicationShare.application_id == application_id,
-                    ApplicationShare.shared_org_id == org.id,
+        )
+        async with self.db.autocommit() as conn:
+            found = (
+                await conn.execute(
+                    select(Application.org_id, Application.shared_with_all, shared_row).where(
+                        Application.org_id == tenant.root_id, Application.id == application_id
+                    )
                 )
-            )
-        return row is not None
+            ).first()
+        if found is None:
+            return False
+        app_org, with_all, by_row = found
+        if with_all and app_org in _ids(org.path) and app_org != org.id:
+            return True
+        return bool(by_row)
 
     async def user_scopes(
         self, tenant: TenantContext, user_id: str, org: OrgFacts
@@ -103,16 +123,33 @@ class OrganizationAccess:
                 return None
             if user.org_id == org.id:
                 return await organization_role_scopes(session, org.id, user.id)
-            below_home = ancestry[ancestry.index(user.org_id) + 1 :]
-            created = await session.scalar(
-                select(Organization.id)
-                .where(
-                    Organization.root_id == tenant.root_id,
-                    Organization.id.in_(below_home),
-                    Organization.created_by == user.id,
+            if not await self._is_administrator(session, user.org_id, user.id):
+                below_home = ancestry[ancestry.index(user.org_id) + 1 :]
+                created = await session.scalar(
+                    select(Organization.id)
+                    .where(
+                        Organization.root_id == tenant.root_id,
+                        Organization.id.in_(below_home),
+                        Organization.created_by == user.id,
+                    )
+                    .limit(1)
                 )
-                .limit(1)
-            )
-            if created is None and not await is_administrator(session, user.org_id, user.id):
-                return None
-            return await administrator_scopes(session, org.id)
+                if created is None:
+                    return None
+            return await self._administrator_scopes(session, org.id)
+
+    async def _is_administrator(self, session: AsyncSession, org_id: str, user_id: str) -> bool:
+        key, generation = (org_id, user_id), self._admins.generation
+        found = self._admins.get(key)
+        if found is None:
+            found = await is_administrator(session, org_id, user_id)
+            self._admins.set(key, found, generation)
+        return found
+
+    async def _administrator_scopes(self, session: AsyncSession, org_id: str) -> frozenset[str]:
+        generation = self._admin_scopes.generation
+        found = self._admin_scopes.get(org_id)
+        if found is None:
+            found = await administrator_scopes(session, org_id)
+            self._admin_scopes.set(org_id, found, generation)
+        return found

@@ -95,7 +95,12 @@ async def list_organizations(
         if query.before:
             has_before, has_after = more, True
         else:
-            earlier = stmt.where(Organization.name < first) if first is not None else None
+            # Without a cursor the page starts at the first name: nothing comes before it.
+            earlier = (
+                stmt.where(Organization.name < first)
+                if first is not None and query.after is not None
+                else None
+            )
             has_before = earlier is not None and bool(await orgs.rows(earlier.limit(1)))
             has_after = more
     params = {

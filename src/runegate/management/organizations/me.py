@@ -22,6 +22,7 @@ from runegate.state import AppState
 from runegate.storage.models.organization import Organization
 from runegate.storage.models.user import User
 from runegate.storage.repositories.organizations import SubOrganizations
+from runegate.storage.repositories.organizations import descendants_of
 from runegate.tenancy.context import TenantContext
 
 
@@ -40,7 +41,7 @@ async def my_organizations(
         stmt = orgs.below(home, recursive=True)
         if not await is_administrator(session, home.id, user.id):
             created = await orgs.rows(stmt.where(Organization.created_by == user.id))
-            subtrees = [Organization.path.startswith(o.path, autoescape=True) for o in created]
+            subtrees = [descendants_of(o.path) for o in created]
             stmt = stmt.where(or_(*subtrees) if subtrees else false())
         if condition is not None:
             stmt = stmt.where(condition)

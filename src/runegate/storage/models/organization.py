@@ -40,6 +40,9 @@ class Organization(Base):
             sqlite_where=text("parent_id IS NOT NULL"),
             postgresql_where=text("parent_id IS NOT NULL"),
         ),
+        # Descendants are a prefix of the materialized path (`descendants_of` in
+        # storage/repositories/organizations.py), served by this index as a range.
+        Index("ix_organization_path", "path"),
     )
 
     id: Mapped[str] = id_column()
@@ -53,7 +56,11 @@ class Organization(Base):
     root_id: Mapped[str] = mapped_column(String(36), index=True)
     # Materialized path of ids from the root, "/{root}/.../{id}/": descendants are the rows
     # whose path starts with this one's (no recursive query, no cycle possible).
-    path: Mapped[str] = mapped_column(String(1024), default="")
+    # Compared byte by byte (the "C" collation on PostgreSQL, SQLite's BINARY): the index
+    # serves the prefix as a range whatever the database's default collation.
+    path: Mapped[str] = mapped_column(
+        String(1024).with_variant(String(1024, collation="C"), "postgresql"), default=""
+    )
     depth: Mapped[int] = mapped_column(default=0)
     type: Mapped[str] = mapped_column(String(16), default="TENANT")
     status: Mapped[str] = mapped_column(String(16), default="ACTIVE")

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import and_
 from sqlalchemy import delete
 from sqlalchemy import exists
 from sqlalchemy import func
@@ -93,6 +94,19 @@ def attribute_condition(dialect: str, key: str, value_condition: Any) -> ColumnE
     return exists(matching.where(key_of == key, value_condition(value_of)))
 
 
+def descendants_of(path: str) -> ColumnElement[bool]:
+    """Organizations whose materialized path starts with `path` (`/{root}/.../{id}/`, the
+    organization itself included): the exact LIKE, and the same prefix as a range
+    (`path <= p < successor`, byte order) that ix_organization_path serves in every
+    plan, a generic prepared one included (a bound LIKE pattern alone gets no range)."""
+    successor = path[:-1] + chr(ord(path[-1]) + 1)  # paths are ASCII, ending with "/"
+    return and_(
+        Organization.path.startswith(path, autoescape=True),
+        Organization.path >= path,
+        Organization.path < successor,
+    )
+
+
 class SubOrganizations:
     """The sub-organizations of one root organization, seen from `org_id` (the root, or a
     switched sub-organization): reads and writes never leave that subtree."""
@@ -115,9 +129,12 @@ class SubOrganizations:
     def below(self, base: Organization, *, recursive: bool) -> Select[Organization]:
         """Children of `base` (or all descendants with `recursive`)."""
         if recursive:
+            # `parent_id IS NOT NULL` (true of every descendant) lets the partial index
+            # uq_organization_sub_name (root_id, name) serve name filters and the order.
             return self._in_root().where(
-                Organization.path.startswith(base.path, autoescape=True),
+                descendants_of(base.path),
                 Organization.id != base.id,
+                Organization.parent_id.is_not(None),
             )
         return self._in_root().where(Organization.parent_id == base.id)
 
