@@ -21,6 +21,7 @@ from tests.organizations.conftest import switch
 from tests.organizations.conftest import user_token
 
 O_USERS = "/t/default/o/scim2/Users"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USERS = "/t/default/scim2/Users"
 
 
@@ -187,3 +188,38 @@ async def test_m2m_switch_and_jwt_claims(make_app: AppFactory) -> None:
     assert claims["org_id"] == a["id"] and claims["org_name"] == "customer-a"
     listed = await http.get(O_USERS, headers=bearer(switched["access_token"]))
     assert listed.status_code == 200 and listed.json()["totalResults"] == 0
+
+
+async def test_role_changes_reach_the_switch_at_once(make_app: AppFactory) -> None:
+    """The switch caches who administers their organization: a role change clears it."""
+    http, _orgs, a, _b, app, root = await _setup(make_app)
+    users = bearer(await get_token(http, "internal_user_mgt_create"))
+    made = await http.post(
+        USERS, json={"userName": "dave", "password": "Diver-Land-42x"}, headers=users
+    )
+    assert made.status_code == 201, made.text
+    dave_id = made.json()["id"]
+    dave = await user_token(http, app, "dave", "Diver-Land-42x")
+    assert (await switch(http, app, dave, a["id"])).json()["error"] == "invalid_grant"
+    assert (await switch(http, app, root, a["id"])).status_code == 200
+
+    roles = "/t/default/scim2/v2/Roles"
+    manage = bearer(await get_token(http, "internal_role_mgt_view internal_role_mgt_update"))
+    found = await http.get(
+        roles, params={"filter": 'displayName eq "Administrator"'}, headers=manage
+    )
+    assert found.status_code == 200, found.text
+    administrator = found.json()["Resources"][0]["id"]
+
+    async def patch(operation: dict[str, object]) -> None:
+        body = {"schemas": [PATCH_OP], "Operations": [operation]}
+        answer = await http.patch(f"{roles}/{administrator}", json=body, headers=manage)
+        assert answer.status_code == 200, answer.text
+
+    await patch({"op": "add", "path": "users", "value": [dave_id]})
+    granted = await switch(http, app, dave, a["id"])
+    assert granted.status_code == 200, granted.text
+    assert "internal_org_user_mgt_create" in granted.json()["scope"].split()
+    await patch({"op": "remove", "path": f'users[value eq "{dave_id}"]'})
+    assert (await switch(http, app, dave, a["id"])).json()["error"] == "invalid_grant"
+    assert (await switch(http, app, root, a["id"])).status_code == 200
