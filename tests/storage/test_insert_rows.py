@@ -55,7 +55,8 @@ async def test_a_batch_is_stored_with_column_defaults(db: Database) -> None:
     await db.insert_rows(TABLE, [row(org_id, n) for n in range(40)])
     assert await count(db, org_id) == 40
     async with db.read() as s:
-        stored = (await s.execute(select(IssuedToken).where(IssuedToken.jti == "jti-7"))).scalar_one()
+        query = select(IssuedToken).where(IssuedToken.jti == "jti-7")
+        stored = (await s.execute(query)).scalar_one()
     assert (stored.format, stored.subject_type, stored.revoked, stored.scope) == (
         "opaque",
         "application",
