@@ -10,6 +10,10 @@ emails each, group memberships for one user in ten), VACUUM ANALYZE; then for ea
 run wrk (BENCH_SCIM_DURATION seconds, default 15, after a 3 s warm-up, with
 BENCH_SCIM_CONNECTIONS connections, default 2) against /scim2/Users with a bearer token,
 every request picking one of 2,000 pre-computed paths at random (bench/requests.lua).
+Cursor paging (RFC 9865) is timed on the first page and on deep pages: CURSOR_PROBES
+users between the 50th and 90th percentile of the userName order, a cursor after each
+sealed here with the server's development secret and sent once, the `nextCursor`
+answered being the timed path.
 Prints the figures as JSON (and writes them to var/bench/scim_million.json); the
 database is dropped at the end unless BENCH_SCIM_KEEP=1, and BENCH_SCIM_REUSE=1 times
 an existing database again without reloading it. Not part of `make test`; the exit
@@ -189,7 +193,10 @@ TARGETS_MS = {
     "page of 100 (startIndex deep, 500,000 to 1,000,000)": 50,
     "page of 100 sortBy=name.familyName": 50,
     "page of 100 sortBy=userName descending": 50,
+    "first page of 100 by cursor": 50,
+    "page of 100 by cursor (deep, 50th to 90th percentile)": 50,
 }
+CURSOR_PROBES = 300  # deep cursors, each fetched once from the server before timing
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +369,56 @@ def probe_paths(total: int, seed: int = 6) -> dict[str, list[str]]:
     }
 
 
+async def deep_positions(dsn: str, org_id: str, count: int) -> list[tuple[str, str]]:
+    """(id, userName) of `count` users between the middle and the last tenth of the
+    userName order (so that a full page follows each)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "WITH m AS (SELECT percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP"
+            " (ORDER BY user_name_ci) AS q FROM user_account WHERE org_id = $1)"
+            " SELECT id, user_name_ci FROM user_account, m WHERE org_id = $1"
+            " AND user_name_ci >= m.q[1] AND user_name_ci < m.q[2]"
+            " ORDER BY md5(id || 'scim') LIMIT $2",
+            org_id,
+            count,
+        )
+        return [(str(r["id"]), str(r["user_name_ci"])) for r in rows]
+    finally:
+        await conn.close()
+
+
+def cursor_paths(
+    http: httpx.Client, auth: str, org_id: str, keys: tuple[bytes, ...], positions: list[Any]
+) -> dict[str, list[str]]:
+    """RFC 9865 pages: the first (empty cursor), and deep pages reached by cursor: a
+    cursor sealed here, as the server seals them, after a user of the second half of
+    the order, is sent once; the `nextCursor` the server answers is the timed path."""
+    from runegate.scim.columns import USER_COLUMNS as SCIM_USERS
+    from runegate.scim.cursor import encode
+    from runegate.scim.cursor import scope_of
+    from runegate.scim.query import ListQuery
+    from runegate.storage.repositories.base import SeekPosition
+
+    scope = scope_of(org_id, SCIM_USERS.core_schema, ListQuery())
+    deep = []
+    for row_id, user_name in positions:
+        jump = encode(keys, scope, SeekPosition(row_id, user_name), False)
+        answer = http.get(_page(cursor=jump, count=100), headers={"Authorization": auth})
+        answer.raise_for_status()
+        deep.append(_page(cursor=answer.json()["nextCursor"], count=100))
+    return {
+        "first page of 100 by cursor": [_page(cursor="", count=100)],
+        "page of 100 by cursor (deep, 50th to 90th percentile)": deep,
+    }
+
+
+def server_keys(workdir: Path) -> tuple[bytes, ...]:
+    """The development secret `runegate serve` created in its var/ (config.secret_keys)."""
+    raw = (workdir / "var" / "secret_key").read_text()
+    return tuple(k.strip().encode() for k in raw.split(",") if k.strip())
+
+
 def scim_token(http: httpx.Client) -> str:
     boot = fixtures.Client("bootstrap", BOOT_CLIENT_ID, BOOT_CLIENT_SECRET)
     body = f"grant_type=client_credentials&scope={SCOPES.replace(' ', '+')}"
@@ -447,6 +504,9 @@ def run(total: int) -> dict[str, Any]:
             url = base_url(cfg.port)
             with httpx.Client(base_url=url, timeout=30.0) as http:
                 auth = f"Bearer {scim_token(http)}"
+                positions = asyncio.run(deep_positions(dsn, org_id, CURSOR_PROBES))
+                keys = server_keys(workdir)
+                paths |= cursor_paths(http, auth, org_id, keys, positions)
                 report["answers"] = check_paths(http, auth, paths)
             report["workers"] = cfg.workers
             report["loadavg_after_load"] = loadavg()

@@ -227,6 +227,8 @@ ScimType = Literal[
     "invalidValue",
     "invalidVers",
     "sensitive",
+    "invalidCursor",  # RFC 9865 §2.1
+    "expiredCursor",
 ]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from runegate.errors import NotFound
 from runegate.identity import groups
+from runegate.identity import lockout
 from runegate.identity import users
 from runegate.identity.errors import PreconditionFailed
 from runegate.identity.errors import UnknownMember
@@ -23,6 +24,8 @@ from runegate.storage.models.token import IssuedToken
 from runegate.storage.models.token import RevokedJti
 from runegate.storage.models.user import User
 from runegate.storage.models.user import UserEmail
+from runegate.storage.repositories.base import SeekOrder
+from runegate.storage.repositories.lockout import SignInCounterRepository
 from runegate.storage.repositories.users import GroupRepository
 from runegate.storage.repositories.users import UserRepository
 from runegate.tenancy.context import TenantContext
@@ -113,6 +116,39 @@ async def test_pages_and_totals_per_organization(
     async with db.read() as session:
         assert (await UserRepository(session, tenant=a).page(None, order, 0, 1))[0] == 5
         assert (await UserRepository(session, tenant=b).page(None, order, 0, 1))[0] == 2
+
+
+async def test_seek_pages_per_organization(
+    db: Database, tenants: tuple[TenantContext, ...]
+) -> None:
+    """`seek` (keyset pages) and `find_of_kind` stay in their organization: a position
+    taken in A walks only A's rows when used with B's repository."""
+    a, b = tenants
+    async with db.write() as session:
+        for n in range(4):
+            await users.create_user(session, a, profile(f"a{n}"))
+        await users.create_user(session, b, profile("b0"))
+        admin_a = await UserRepository(session, tenant=a).find_by_username("admin")
+        assert admin_a is not None
+        await lockout.set_locked(session, a, admin_a.id, True, datetime.now(UTC))
+    order = SeekOrder(User.user_name_ci)
+    async with db.read() as session:
+        repo_a, repo_b = UserRepository(session, tenant=a), UserRepository(session, tenant=b)
+        first = await repo_a.seek(None, order, None, limit=2)
+        assert [u.user_name for u in first.rows] == ["a0", "a1"]
+        assert first.more and first.total == 5
+        rest = await repo_a.seek(None, order, first.positions[-1], limit=10)
+        assert [u.user_name for u in rest.rows] == ["a2", "a3", "admin"] and not rest.more
+        back = await repo_a.seek(None, order, rest.positions[0], backward=True, limit=1)
+        assert [u.user_name for u in back.rows] == ["a1"] and back.more
+        theirs = await repo_b.seek(None, order, first.positions[-1], limit=10)
+        assert [u.org_id for u in theirs.rows] == [b.org_id] * 2  # admin and b0 only
+        assert theirs.total == 2
+        ids = [u.id for u in first.rows + rest.rows]
+        counters = SignInCounterRepository(session, tenant=b)
+        assert await counters.find_of_kind(lockout.USER, ids) == []
+        mine = await SignInCounterRepository(session, tenant=a).find_of_kind(lockout.USER, ids)
+        assert [row.subject for row in mine] == [admin_a.id]
 
 
 async def test_passwords_and_authentication(

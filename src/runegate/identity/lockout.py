@@ -208,11 +208,11 @@ async def locked_users(
     session: AsyncSession, tenant: TenantContext, user_ids: Iterable[str], now: datetime
 ) -> set[str]:
     """Which of these users are locked now (automatically or by an administrator)."""
-    keys = [(USER, user_id) for user_id in user_ids]
-    if not keys:
+    subjects = list(user_ids)
+    if not subjects:
         return set()
-    rows = await SignInCounterRepository(session, tenant=tenant).find_many(keys)
-    return {subject for (_kind, subject), row in rows.items() if is_locked(row, now)}
+    rows = await SignInCounterRepository(session, tenant=tenant).find_of_kind(USER, subjects)
+    return {row.subject for row in rows if is_locked(row, now)}
 
 
 async def set_locked(

@@ -30,6 +30,7 @@ from runegate.storage.models.role import Role
 from runegate.storage.models.role import RoleGroup
 from runegate.storage.models.role import RoleUser
 from runegate.storage.models.user import GroupMember
+from runegate.storage.repositories.base import among
 from runegate.tenancy.context import TenantContext
 
 RoleRef = dict[str, str]
@@ -113,12 +114,16 @@ async def roles_of_users(
         return {}
     org, ids = tenant.org_id, list(user_ids)
     direct = select(RoleUser.user_id.label("holder"), RoleUser.role_id.label("role_id")).where(
-        RoleUser.org_id == org, RoleUser.user_id.in_(ids)
+        RoleUser.org_id == org, among(session, RoleUser.user_id, ids)
     )
     through_groups = (
         select(GroupMember.user_id, RoleGroup.role_id)
         .join(RoleGroup, RoleGroup.group_id == GroupMember.group_id)
-        .where(GroupMember.org_id == org, RoleGroup.org_id == org, GroupMember.user_id.in_(ids))
+        .where(
+            GroupMember.org_id == org,
+            RoleGroup.org_id == org,
+            among(session, GroupMember.user_id, ids),
+        )
     )
     # The organization's `everyone` role: held by every user (holder NULL).
     everyone = select(null().label("holder"), Role.id).where(
@@ -148,7 +153,11 @@ async def roles_of_groups(
     stmt = _with_audiences(
         select(RoleGroup.group_id, *_display_columns())
         .join(Role, Role.id == RoleGroup.role_id)
-        .where(RoleGroup.org_id == org, Role.org_id == org, RoleGroup.group_id.in_(group_ids)),
+        .where(
+            RoleGroup.org_id == org,
+            Role.org_id == org,
+            among(session, RoleGroup.group_id, group_ids),
+        ),
         tenant,
     )
     rows = (await session.execute(stmt)).all()

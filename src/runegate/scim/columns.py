@@ -76,6 +76,7 @@ class ResourceColumns:
     collections: dict[str, Collection]
     core_schema: str
     extensions: tuple[str, ...] = ()
+    default_sort: Any = None  # the listing order without sortBy (then the id)
 
     def single(self, binding: AttributeBinding) -> Column:
         key = (binding.field_name, binding.sub_field_name)
@@ -182,6 +183,7 @@ USER_COLUMNS = ResourceColumns(
     },
     core_schema="urn:ietf:params:scim:schemas:core:2.0:User",
     extensions=("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",),
+    default_sort=User.user_name_ci,
 )
 
 GROUP_COLUMNS = ResourceColumns(
@@ -204,4 +206,5 @@ GROUP_COLUMNS = ResourceColumns(
         ),
     },
     core_schema="urn:ietf:params:scim:schemas:core:2.0:Group",
+    default_sort=Group.display_name_ci,
 )

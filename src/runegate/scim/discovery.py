@@ -16,11 +16,13 @@ from scim2_models import Context
 from scim2_models import EnterpriseUser
 from scim2_models import ETag
 from scim2_models import Filter
+from scim2_models import Pagination
 from scim2_models import Patch
 from scim2_models import ResourceType
 from scim2_models import ServiceProviderConfig
 from scim2_models import Sort
 
+from runegate.scim.cursor import CURSOR_TIMEOUT
 from runegate.scim.errors import ResourceNotFound
 from runegate.scim.models import ScimGroup
 from runegate.scim.models import ScimUser
@@ -47,6 +49,15 @@ def service_provider_config(base: str) -> dict[str, Any]:
         change_password=ChangePassword(supported=True),
         sort=Sort(supported=True),
         etag=ETag(supported=True),
+        # RFC 9865 §4: both methods; index stays the default (RFC 9865 §2.5).
+        pagination=Pagination(
+            cursor=True,
+            index=True,
+            default_pagination_method=Pagination.DefaultPaginationMethod.index,
+            default_page_size=MAX_RESULTS,
+            max_page_size=MAX_RESULTS,
+            cursor_timeout=CURSOR_TIMEOUT,
+        ),
         authentication_schemes=[
             AuthenticationScheme(
                 type="oauthbearertoken",

@@ -72,6 +72,20 @@ class NotModified(IdpError):
     default_description = "Not modified."
 
 
+class InvalidCursor(ScimError):
+    """RFC 9865 §2.1: the cursor is not one this server issued for this query."""
+
+    scim_type = "invalidCursor"
+    default_description = "The cursor is invalid."
+
+
+class ExpiredCursor(ScimError):
+    """RFC 9865 §2.1: the cursor was issued longer than cursorTimeout ago."""
+
+    scim_type = "expiredCursor"
+    default_description = "The cursor has expired."
+
+
 class ResourceNotFound(ScimError):
     status = 404
     default_description = "The resource does not exist."
@@ -94,6 +108,8 @@ _BY_TYPE: dict[str, type[ScimError]] = {
         NoTarget,
         InvalidValue,
         InvalidVersion,
+        InvalidCursor,
+        ExpiredCursor,
     )
 }
 

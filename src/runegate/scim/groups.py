@@ -15,10 +15,10 @@ from runegate.identity.names import with_domain
 from runegate.roles.holders import for_page
 from runegate.roles.holders import roles_of_groups
 from runegate.scim.columns import GROUP_COLUMNS
+from runegate.scim.cursor import listing
+from runegate.scim.cursor import page_rows
 from runegate.scim.errors import Uniqueness
 from runegate.scim.errors import from_scim_exception
-from runegate.scim.filter import compile_filter
-from runegate.scim.filter import dialect_of
 from runegate.scim.mapping import group_dict
 from runegate.scim.mapping import group_profile
 from runegate.scim.mapping import render
@@ -27,10 +27,8 @@ from runegate.scim.mapping import validate
 from runegate.scim.models import ScimGroup
 from runegate.scim.query import ListQuery
 from runegate.scim.query import response_parameters
-from runegate.scim.query import sort_order
 from runegate.scim.result import ScimResult
 from runegate.scim.result import check_if_match
-from runegate.scim.result import list_result
 from runegate.scim.result import parse_version
 from runegate.scim.result import resource_result
 from runegate.scim.users import as_scim
@@ -88,30 +86,27 @@ async def get(
     return await _respond(session, tenant, group, 200, response_parameters(query, ScimGroup))
 
 
-async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery) -> ScimResult:
+async def search(
+    session: AsyncSession,
+    tenant: TenantContext,
+    query: ListQuery,
+    *,
+    keys: tuple[bytes, ...] = (),
+) -> ScimResult:
+    """`keys`: the server secrets that seal cursors (RFC 9865), for `query.cursor`."""
     params = response_parameters(query, ScimGroup)
-    where = (
-        compile_filter(query.filter, ScimGroup, GROUP_COLUMNS, dialect_of(session))
-        if query.filter
-        else None
-    )
-    order = sort_order(query, ScimGroup, GROUP_COLUMNS, [Group.display_name_ci])
-    if query.foreign_domain:
-        return list_result(0, query.start_index, [])
-    total, rows = await service.search_groups(
-        session, tenant, where=where, order_by=order, offset=query.offset, limit=query.count
-    )
+    repo = GroupRepository(session, tenant=tenant)
+    total, rows, cursors = await page_rows(repo, tenant, query, ScimGroup, GROUP_COLUMNS, keys)
     base = scim_base(tenant)
     selection = (query.attributes, query.excluded_attributes)
     roles = await for_page(roles_of_groups, session, tenant, [g.id for g in rows], base, selection)
-    members = await GroupRepository(session, tenant=tenant).members_of([g.id for g in rows])
+    members = await repo.members_of([g.id for g in rows])
 
     def listed(group: Group) -> Any:
         body = group_dict(group, members.get(group.id, []), base, roles.get(group.id, ()))
         return render_listed(ScimGroup, body, params)
 
-    resources = [listed(g) for g in rows]
-    return list_result(total, query.start_index, resources)
+    return listing(query, total, [listed(g) for g in rows], cursors)
 
 
 async def _write(

@@ -14,6 +14,7 @@ from scim2_models import ScimFilter
 
 from runegate.identity.names import is_known_domain
 from runegate.scim.columns import ResourceColumns
+from runegate.scim.errors import InvalidCursor
 from runegate.scim.errors import InvalidFilter
 from runegate.scim.errors import InvalidSyntax
 from runegate.scim.errors import InvalidValue
@@ -36,6 +37,9 @@ class ListQuery:
     attributes: list[str] | None = None
     excluded_attributes: list[str] | None = None
     domain: str | None = None
+    # RFC 9865 §2: "" asks for the first page by cursor, a nextCursor / previousCursor
+    # value for the next ones; None is index paging (startIndex, the default).
+    cursor: str | None = None
 
     @property
     def offset(self) -> int:
@@ -76,9 +80,28 @@ def _names(value: Any, name: str) -> list[str] | None:
     raise InvalidValue(f"{name} must be a list of attribute names.")
 
 
+def _cursor(values: Mapping[str, Any]) -> str | None:
+    """RFC 9865 §2: `cursor` (empty or omitted value: the first page) selects cursor paging;
+    it does not mix with startIndex, the index paging of RFC 7644 §3.4.2.4."""
+    value = values.get("cursor")
+    if value is None and "cursor" not in values:
+        return None
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidCursor("cursor must be a string.")
+    if values.get("startIndex") not in (None, ""):
+        raise InvalidValue(
+            "startIndex and cursor cannot be combined: page by index (startIndex) "
+            "or by cursor (cursor), not both."
+        )
+    return value
+
+
 def build_query(values: Mapping[str, Any]) -> ListQuery:
     start = _int(values.get("startIndex"), "startIndex")
     count = _int(values.get("count"), "count")
+    cursor = _cursor(values)
     raw_filter = values.get("filter")
     if raw_filter is not None and not isinstance(raw_filter, str):
         raise InvalidFilter("filter must be a string.")
@@ -95,6 +118,7 @@ def build_query(values: Mapping[str, Any]) -> ListQuery:
         attributes=_names(values.get("attributes"), "attributes"),
         excluded_attributes=_names(values.get("excludedAttributes"), "excludedAttributes"),
         domain=values.get("domain") or None,
+        cursor=cursor,
     )
 
 
@@ -120,22 +144,18 @@ def response_parameters(query: ListQuery, model: Any) -> ResponseParameters[Any]
         raise from_scim_exception(exc) from exc
 
 
-def sort_order(
-    query: ListQuery, model: Any, columns: ResourceColumns, default: list[Any]
-) -> list[Any]:
-    """RFC 7644 §3.4.2.3: sortBy (singular attributes) and sortOrder; id breaks ties."""
-    keys = list(default)
-    if query.sort_by:
-        try:
-            parsed: ScimFilter[Any] = parse_filter(f"{query.sort_by} pr", model)
-        except InvalidFilter as exc:
-            raise InvalidValue(f"sortBy: {exc.description}") from exc
-        try:
-            binding = parsed.resolve(parsed.ast.attr_path, strict=True)  # type: ignore[attr-defined]
-        except SCIMException as exc:
-            raise InvalidValue(f"sortBy: {exc.detail[:200]}") from exc
-        if binding is None or binding.is_multivalued:
-            raise InvalidValue("sortBy must name a singular attribute.")
-        keys = [_operand(columns.single(binding), binding)]
-    keys = [k.desc() if query.descending else k.asc() for k in keys]
-    return [*keys, columns.row.id.asc()]
+def sort_key(query: ListQuery, model: Any, columns: ResourceColumns, default: Any) -> Any:
+    """The expression sortBy names (RFC 7644 §3.4.2.3: a singular attribute), or `default`."""
+    if not query.sort_by:
+        return default
+    try:
+        parsed: ScimFilter[Any] = parse_filter(f"{query.sort_by} pr", model)
+    except InvalidFilter as exc:
+        raise InvalidValue(f"sortBy: {exc.description}") from exc
+    try:
+        binding = parsed.resolve(parsed.ast.attr_path, strict=True)  # type: ignore[attr-defined]
+    except SCIMException as exc:
+        raise InvalidValue(f"sortBy: {exc.detail[:200]}") from exc
+    if binding is None or binding.is_multivalued:
+        raise InvalidValue("sortBy must name a singular attribute.")
+    return _operand(columns.single(binding), binding)

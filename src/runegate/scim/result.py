@@ -37,6 +37,18 @@ def list_result(total: int, start_index: int, resources: list[Any]) -> ScimResul
     return ScimResult(200, body)
 
 
+def cursor_list_result(total: int, resources: list[Any], cursors: dict[str, str]) -> ScimResult:
+    """RFC 9865 §2: a page by cursor has `nextCursor` / `previousCursor`, no startIndex."""
+    body = {
+        "schemas": [LIST_SCHEMA],
+        "totalResults": total,
+        "itemsPerPage": len(resources),
+        **cursors,
+        "Resources": resources,
+    }
+    return ScimResult(200, body)
+
+
 def parse_version(header: str | None) -> int | None:
     """The version an If-Match / If-None-Match header names (`W/"3"`, `"3"`), or None
     for `*` and absent headers. Unparseable values never match."""

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runegate.scim import groups
 from runegate.scim import users
 from runegate.scim.errors import InvalidFilter
+from runegate.scim.errors import InvalidValue
 from runegate.scim.query import ListQuery
 from runegate.scim.result import ScimResult
 from runegate.scim.result import list_result
@@ -48,6 +49,8 @@ async def search_all(
     session: AsyncSession, tenant: TenantContext, query: ListQuery, scopes: frozenset[str]
 ) -> ScimResult:
     _check_syntax(query.filter)
+    if query.cursor is not None:
+        raise InvalidValue("Cursor paging (RFC 9865) is offered on /Users and /Groups, not here.")
     engines = [e for s, e in ((USERS_SCOPE, users), (GROUPS_SCOPE, groups)) if s in scopes]
     total, resources, errors = 0, [], []
     skip, room = query.offset, query.count

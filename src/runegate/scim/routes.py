@@ -133,18 +133,20 @@ def _list(items: list[dict[str, Any]]) -> dict[str, Any]:
 def _resource_routes(router: APIRouter, state: AppState, kind: str, scopes: Scopes) -> None:
     """CRUD, list and .search for /Users or /Groups (same engine signatures)."""
     db, engine = state.db, users if kind == "Users" else groups
+    keys = state.settings.secret_keys  # seal the cursors of RFC 9865 paging
 
     def secrets(body: Any) -> list[str]:
         return passwords_in(body) if kind == "Users" else []
 
     async def list_all(request: Request, access: Access = _scoped(scopes.list)) -> Response:
         async with db.read() as session:
-            return respond(await engine.search(session, access.tenant, query_of(request)))
+            result = await engine.search(session, access.tenant, query_of(request), keys=keys)
+        return respond(result)
 
     async def search(request: Request, access: Access = _scoped(scopes.list)) -> Response:
         query = search_query(await read_json(request))
         async with db.read() as session:
-            return respond(await engine.search(session, access.tenant, query))
+            return respond(await engine.search(session, access.tenant, query, keys=keys))
 
     async def create(request: Request, access: Access = _scoped(scopes.create)) -> Response:
         body = await read_json(request)

@@ -24,12 +24,12 @@ from runegate.identity.users import profile_document
 from runegate.roles.holders import for_page
 from runegate.roles.holders import roles_of_users
 from runegate.scim.columns import USER_COLUMNS
+from runegate.scim.cursor import listing
+from runegate.scim.cursor import page_rows
 from runegate.scim.errors import InvalidValue
 from runegate.scim.errors import Mutability
 from runegate.scim.errors import Uniqueness
 from runegate.scim.errors import from_scim_exception
-from runegate.scim.filter import compile_filter
-from runegate.scim.filter import dialect_of
 from runegate.scim.mapping import render
 from runegate.scim.mapping import render_listed
 from runegate.scim.mapping import requested_lock
@@ -39,10 +39,8 @@ from runegate.scim.mapping import validate
 from runegate.scim.models import ScimUser
 from runegate.scim.query import ListQuery
 from runegate.scim.query import response_parameters
-from runegate.scim.query import sort_order
 from runegate.scim.result import ScimResult
 from runegate.scim.result import check_if_match
-from runegate.scim.result import list_result
 from runegate.scim.result import parse_version
 from runegate.scim.result import resource_result
 from runegate.storage.models.user import User
@@ -165,19 +163,17 @@ async def get(
     return await _respond(session, tenant, user, 200, response_parameters(query, ScimUser))
 
 
-async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery) -> ScimResult:
+async def search(
+    session: AsyncSession,
+    tenant: TenantContext,
+    query: ListQuery,
+    *,
+    keys: tuple[bytes, ...] = (),
+) -> ScimResult:
+    """`keys`: the server secrets that seal cursors (RFC 9865), for `query.cursor`."""
     params = response_parameters(query, ScimUser)
-    where = (
-        compile_filter(query.filter, ScimUser, USER_COLUMNS, dialect_of(session))
-        if query.filter
-        else None
-    )
-    order = sort_order(query, ScimUser, USER_COLUMNS, [User.user_name_ci])
-    if query.foreign_domain:
-        return list_result(0, query.start_index, [])
-    total, rows = await service.search_users(
-        session, tenant, where=where, order_by=order, offset=query.offset, limit=query.count
-    )
+    repository = UserRepository(session, tenant=tenant)
+    total, rows, cursors = await page_rows(repository, tenant, query, ScimUser, USER_COLUMNS, keys)
     ids, base = [u.id for u in rows], scim_base(tenant)
     groups = await GroupRepository(session, tenant=tenant).groups_of_users(ids)
     selection = (query.attributes, query.excluded_attributes)
@@ -191,7 +187,7 @@ async def search(session: AsyncSession, tenant: TenantContext, query: ListQuery)
         )
         for u in rows
     ]
-    return list_result(total, query.start_index, resources)
+    return listing(query, total, resources, cursors)
 
 
 async def _write(

@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from runegate.crypto.sealed import seal
+from runegate.crypto.sealed import unseal
 from runegate.oauth.endpoints.authorize import PageError
 from runegate.oauth.service import server_of
 from runegate.oidc.logout import LogoutError
@@ -32,8 +34,6 @@ from runegate.web.routes import EXPIRED
 from runegate.web.routes import error_page
 from runegate.web.routes import form_page
 from runegate.web.routes import read_params
-from runegate.web.sealed import seal
-from runegate.web.sealed import unseal
 from runegate.web.sessions import SESSION_COOKIE
 from runegate.web.sessions import SessionStore
 from runegate.web.sessions import cookie_options

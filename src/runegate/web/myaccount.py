@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from runegate.crypto.sealed import seal
+from runegate.crypto.sealed import unseal
 from runegate.errors import IdpError
 from runegate.oauth.service import server_of
 from runegate.state import AppState
@@ -29,8 +31,6 @@ from runegate.web.myaccount_views import Page
 from runegate.web.pages import render_page
 from runegate.web.routes import error_page
 from runegate.web.routes import read_params
-from runegate.web.sealed import seal
-from runegate.web.sealed import unseal
 from runegate.web.sessions import SESSION_COOKIE
 from runegate.web.sessions import SessionStore
 from runegate.web.sessions import SignedIn

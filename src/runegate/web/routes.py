@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from runegate.audit.context import current_facts
+from runegate.crypto.sealed import seal
+from runegate.crypto.sealed import unseal
 from runegate.errors import IdpError
 from runegate.errors import InvalidGrant
 from runegate.errors import LimitExceeded
@@ -44,8 +46,6 @@ from runegate.web.org_signin import organization_tenant
 from runegate.web.org_signin import wants_organization
 from runegate.web.pages import render_page
 from runegate.web.responses import respond_error
-from runegate.web.sealed import seal
-from runegate.web.sealed import unseal
 from runegate.web.second_factor import TOTP_PATH
 from runegate.web.second_factor import SecondFactorStep
 from runegate.web.sessions import SESSION_LIFETIME

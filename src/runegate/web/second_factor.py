@@ -15,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from runegate import audit
+from runegate.crypto.sealed import seal
 from runegate.identity import mfa
 from runegate.oauth.endpoints.authorize import AuthorizationRequest
 from runegate.storage.db import Database
 from runegate.tenancy.context import TenantContext
-from runegate.web.sealed import seal
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable

@@ -5,6 +5,8 @@ never commit; services own the unit of work."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 from typing import ClassVar
 from typing import Generic
@@ -12,10 +14,15 @@ from typing import TypeVar
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import any_
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import select
+from sqlalchemy import tuple_
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +33,42 @@ from runegate.storage.models.user import ResourceCount
 from runegate.tenancy.context import TenantContext
 
 M = TypeVar("M", bound=Base)
+
+
+def among(session: AsyncSession, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `column = ANY(:values)`, one array parameter:
+    the ids of a 100-entry page bind, render and parse as one value, not 100 (same plan)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column.in_(list(values))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class SeekOrder:
+    """A keyset order: a sort expression (None: the id alone), its direction, and
+    whether it can be NULL. Ties are broken by the id in the same direction; rows whose
+    key is NULL come after all the others, ordered by id."""
+
+    key: Any | None
+    descending: bool = False
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class SeekPosition:
+    """Where a keyset walk stands: a row's key (and whether it is NULL) and id."""
+
+    id: str
+    key: Any = None
+    null: bool = False
+
+
+@dataclass
+class SeekPage(Generic[M]):
+    rows: list[M] = field(default_factory=list)
+    positions: list[SeekPosition] = field(default_factory=list)
+    more: bool = False  # another row lies beyond the last one, in the walk's direction
+    total: int = 0
 
 
 class TenantRepository(Generic[M]):
@@ -90,6 +133,84 @@ class TenantRepository(Generic[M]):
             if len(rows) < limit and (rows or offset == 0):
                 return offset + len(rows), rows
         return await self.total(ids, filtered=where is not None), rows
+
+    async def seek(
+        self,
+        where: ColumnElement[bool] | None,
+        order: SeekOrder,
+        after: SeekPosition | None,
+        *,
+        backward: bool = False,
+        limit: int,
+    ) -> SeekPage[M]:
+        """Keyset paging: up to `limit` rows strictly after `after` in `order` (the
+        `limit` rows just before it with `backward`), in `order`, and the total count of
+        matches; `more` tells whether rows lie beyond the page in the walk's direction.
+
+        The bound is a row comparison `(key, id) > (:key, :id)`, which both databases
+        answer from an index on `(org_id, key, id)` (see the migration): a page deep in
+        the table costs what the first page costs. One row more than asked is read to
+        tell whether there is a next page."""
+        base: Select[Any] = select(self.model.id).where(self.model.org_id == self.org_id)
+        if where is not None:
+            base = base.where(where)
+        page: SeekPage[M] = SeekPage()
+        want = limit + 1
+        for null in self._segments(order, after, backward):
+            found = await self._seek_segment(base, order, after, null, backward, want)
+            for row, key, row_id in found:
+                page.rows.append(row)
+                page.positions.append(SeekPosition(row_id, None if null else key, null))
+            want -= len(found)
+            if want <= 0:
+                break
+        page.more = len(page.rows) > limit
+        del page.rows[limit:], page.positions[limit:]
+        if backward:
+            page.rows.reverse()
+            page.positions.reverse()
+        if after is None and not backward and not page.more:
+            page.total = len(page.rows)
+        else:
+            page.total = await self.total(base, filtered=where is not None)
+        return page
+
+    @staticmethod
+    def _segments(order: SeekOrder, after: SeekPosition | None, backward: bool) -> Sequence[bool]:
+        """The parts of the walk still ahead (False: keyed rows, True: NULL keys)."""
+        parts = [False, True] if order.nullable and order.key is not None else [False]
+        if backward:
+            parts.reverse()
+        if after is not None and after.null != parts[0]:
+            return parts[1:]
+        return parts
+
+    async def _seek_segment(
+        self,
+        base: Select[Any],
+        order: SeekOrder,
+        after: SeekPosition | None,
+        null: bool,
+        backward: bool,
+        limit: int,
+    ) -> Sequence[tuple[M, Any, str]]:
+        descending = order.descending != backward
+        keyed = order.key is not None and not null
+        columns = [order.key, self.model.id] if keyed else [self.model.id]
+        stmt = base.with_only_columns(*columns)
+        if order.key is not None:
+            stmt = stmt.where(order.key.is_(None) if null else order.key.is_not(None))
+        if after is not None and after.null == null:
+            here = tuple_(*columns)
+            there = tuple_(*([after.key, after.id] if keyed else [after.id]))
+            stmt = stmt.where(here < there if descending else here > there)
+        stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in columns))
+        chosen = stmt.limit(limit).subquery()
+        picked = list(chosen.c)
+        rows = self.select().add_columns(picked[0] if keyed else literal(None), picked[-1])
+        rows = rows.join(chosen, self.model.id == picked[-1])
+        rows = rows.order_by(*(c.desc() if descending else c.asc() for c in picked))
+        return [(row, key, row_id) for row, key, row_id in (await self.session.execute(rows)).all()]
 
     async def total(self, ids: Select[Any], *, filtered: bool) -> int:
         """How many rows `ids` selects; unfiltered, the trigger-kept count when there is one."""

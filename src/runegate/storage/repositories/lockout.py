@@ -15,6 +15,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.storage.models.lockout import SignInCounter
+from runegate.storage.repositories.base import among
 from runegate.tenancy.context import TenantContext
 
 Key = tuple[str, str]  # (kind, subject)
@@ -39,6 +40,16 @@ class SignInCounterRepository:
         )
         rows = (await self.session.execute(stmt)).scalars().all()
         return {(row.kind, row.subject): row for row in rows}
+
+    async def find_of_kind(self, kind: str, subjects: Sequence[str]) -> list[SignInCounter]:
+        """The rows of several subjects of one kind (a page of users) in one query."""
+        wanted = [subject[:MAX_SUBJECT] for subject in subjects]
+        stmt = select(SignInCounter).where(
+            SignInCounter.org_id == self.org_id,
+            SignInCounter.kind == kind,
+            among(self.session, SignInCounter.subject, wanted),
+        )
+        return list((await self.session.execute(stmt)).scalars().all())
 
     async def locked(self, key: Key, now: datetime) -> SignInCounter:
         """The row of `key`, created when missing and locked for this transaction

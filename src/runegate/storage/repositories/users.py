@@ -15,6 +15,7 @@ from runegate.storage.models.user import GroupMember
 from runegate.storage.models.user import User
 from runegate.storage.models.user import UserEmail
 from runegate.storage.repositories.base import TenantRepository
+from runegate.storage.repositories.base import among
 
 
 class UserRepository(TenantRepository[User]):
@@ -78,7 +79,7 @@ class GroupRepository(TenantRepository[Group]):
             .join(User, GroupMember.user_id == User.id)
             .where(
                 GroupMember.org_id == self.org_id,
-                GroupMember.group_id.in_(list(group_ids)),
+                among(self.session, GroupMember.group_id, group_ids),
                 User.org_id == self.org_id,
             )
             .order_by(User.user_name_ci)
@@ -100,7 +101,7 @@ class GroupRepository(TenantRepository[Group]):
             .join(Group, GroupMember.group_id == Group.id)
             .where(
                 GroupMember.org_id == self.org_id,
-                GroupMember.user_id.in_(list(user_ids)),
+                among(self.session, GroupMember.user_id, user_ids),
                 Group.org_id == self.org_id,
             )
             .order_by(Group.display_name_ci)

@@ -24,6 +24,8 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
 from runegate.audit.context import set_caller
+from runegate.crypto.sealed import seal
+from runegate.crypto.sealed import unseal
 from runegate.errors import IdpError
 from runegate.oauth.endpoints.token import token
 from runegate.oauth.request import OAuthRequest
@@ -33,8 +35,6 @@ from runegate.tenancy.console_app import CONSOLE_CLIENT_ID
 from runegate.tenancy.console_app import console_callback
 from runegate.tenancy.context import TenantContext
 from runegate.web.pages import render_page
-from runegate.web.sealed import seal
-from runegate.web.sealed import unseal
 from runegate.web.sessions import SESSION_COOKIE
 from runegate.web.sessions import SESSION_LIFETIME
 from runegate.web.sessions import SessionStore

@@ -1,5 +1,6 @@
-"""Authorization requests carried through the login and consent forms, sealed with an
-HMAC under the server secret (tamper-proof, bound to a purpose, short-lived)."""
+"""Small payloads sealed with an HMAC under the server secret (tamper-proof, bound to a
+purpose, short-lived): authorization requests carried through the login and consent
+forms, SCIM paging cursors."""
 
 from __future__ import annotations
 
@@ -35,23 +36,41 @@ def seal(
     return f"{data}.{_mac(keys[0], purpose, data)}"
 
 
-def unseal(keys: tuple[bytes, ...], purpose: str, sealed: str | None) -> dict[str, Any] | None:
-    """The payload, or None when forged, for another purpose, malformed or expired."""
+class SealError(Exception):
+    """A sealed value that is forged, for another purpose or malformed."""
+
+
+class SealExpired(SealError):
+    """A genuine sealed value whose lifetime is over."""
+
+
+def open_sealed(keys: tuple[bytes, ...], purpose: str, sealed: str) -> dict[str, Any]:
+    """The payload; SealExpired when genuine but expired, SealError otherwise."""
     if not sealed or len(sealed) > 16384 or not sealed.isascii():
-        return None  # compare_digest refuses non-ASCII strings (found by fuzzing)
+        raise SealError  # compare_digest refuses non-ASCII strings (found by fuzzing)
     data, _, mac = sealed.partition(".")
     matched = False
     for key in keys:
         matched |= hmac.compare_digest(_mac(key, purpose, data), mac)
     if not matched:
-        return None
+        raise SealError
     try:
         body = orjson.loads(_unb64(data))
-    except (binascii.Error, ValueError, orjson.JSONDecodeError):
-        return None
+    except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
+        raise SealError from exc
     if not isinstance(body, dict) or not isinstance(body.get("p"), dict):
-        return None
-    if not isinstance(body.get("e"), int) or body["e"] < time.time():
-        return None
+        raise SealError
+    if not isinstance(body.get("e"), int):
+        raise SealError
+    if body["e"] < time.time():
+        raise SealExpired
     payload: dict[str, Any] = body["p"]
     return payload
+
+
+def unseal(keys: tuple[bytes, ...], purpose: str, sealed: str | None) -> dict[str, Any] | None:
+    """The payload, or None when forged, for another purpose, malformed or expired."""
+    try:
+        return open_sealed(keys, purpose, sealed or "")
+    except SealError:
+        return None
