@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import orjson
 
 FETCH_TIMEOUT = 3.0
@@ -83,6 +82,8 @@ class JwksFetcher:
         return document
 
     async def _fetch(self, url: str) -> dict[str, Any]:
+        import httpx  # imported on first use: httpx pulls in rich, click and pygments
+
         await check_fetchable(url, development=self.development)
         try:
             async with (

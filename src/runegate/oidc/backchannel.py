@@ -25,16 +25,18 @@ from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Protocol
-
-import httpx
 
 from runegate.crypto import jwt
 from runegate.identity import revocation
 from runegate.storage.db import Database
 from runegate.storage.models.signin import BackchannelLogout
 from runegate.storage.queue import QueueWorker
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("runegate.oidc.backchannel")
 LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
@@ -101,6 +103,8 @@ class BackchannelSender(QueueWorker[BackchannelLogout]):
 
     async def process(self, rows: list[BackchannelLogout]) -> None:
         """Deliver concurrently: a slow receiver does not hold up the others."""
+        import httpx  # imported on first use: httpx pulls in rich, click and pygments
+
         async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as client:
             await asyncio.gather(*(self._deliver(client, row) for row in rows))
 
