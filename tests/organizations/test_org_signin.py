@@ -68,6 +68,15 @@ class Setup:
             headers=basic_auth(self.app["clientId"], self.app["clientSecret"]),
         )
 
+    async def introspect(self, token: str) -> dict[str, Any]:
+        answer = await self.http.post(
+            "/t/default/oauth2/introspect",
+            data={"token": token},
+            headers=basic_auth(self.app["clientId"], self.app["clientSecret"]),
+        )
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
     async def add_user(self, org_id: str, username: str, *scopes: str) -> str:
         """A user of `org_id` (through `/o/scim2/Users`), with a role carrying `scopes`."""
         root = await user_token(self.http, self.app, ADMIN_USER, ADMIN_PASSWORD)
@@ -152,7 +161,7 @@ async def test_sub_organization_user_signs_in_with_the_code_flow(make_app: AppFa
     body = tokens.json()
     # The scopes of alice's roles in the organization (as its password grant computes).
     assert set(body["scope"].split()) == set(SCOPE.split())
-    assert "refresh_token" not in body  # sub-organization sign-ins: none
+    assert "refresh_token" in body  # refreshed in test_org_refresh.py
     id_claims = claims_of(body["id_token"])
     assert id_claims["sub"] == alice
     assert (id_claims["org_id"], id_claims["org_name"]) == (s.customer["id"], "customer")
@@ -163,13 +172,8 @@ async def test_sub_organization_user_signs_in_with_the_code_flow(make_app: AppFa
     assert listed.status_code == 200, listed.text
     assert [u["userName"] for u in listed.json()["Resources"]] == ["alice"]
     assert (await s.http.get("/t/default/scim2/Users", headers=mine)).status_code == 403
-    introspected = await s.http.post(
-        "/t/default/oauth2/introspect",
-        data={"token": body["access_token"]},
-        headers=basic_auth(s.app["clientId"], s.app["clientSecret"]),
-    )
-    assert introspected.json()["active"] is True
-    assert introspected.json()["org_id"] == s.customer["id"]
+    introspected = await s.introspect(body["access_token"])
+    assert introspected["active"] is True and introspected["org_id"] == s.customer["id"]
     # The code is one-time, as every code.
     again = await s.exchange(redirected["code"], verifier)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"

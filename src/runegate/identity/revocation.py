@@ -12,7 +12,9 @@ database (`oauth/verifier.py`), so a revocation holds on every worker and node a
 as it commits. Sessions: the `sso_session` rows are deleted and a back-channel logout
 notice is queued for each application of the session that registered a
 `logout.backChannelLogoutUrl` (OIDC Back-Channel Logout 1.0 §2.5), sent after the commit
-by `runegate.oidc.backchannel`.
+by `runegate.oidc.backchannel`; the tokens issued through the session (rows carrying its
+`sid`) to applications with `accessToken.revokeTokensWhenIDPSessionTerminated` are
+revoked with it.
 """
 
 from __future__ import annotations
@@ -164,8 +166,38 @@ async def end_sessions(
         return 0
     for sid, user_id, client_ids in rows:
         await queue_backchannel_logout(session, tenant, user_id, sid, client_ids)
+    await revoke_session_tokens(session, tenant, [(sid, ids) for sid, _u, ids in rows])
     await session.execute(delete(SsoSession).where(*scope))
     return len(rows)
+
+
+async def revoke_session_tokens(
+    session: AsyncSession, tenant: TenantContext, ended: list[tuple[str | None, list[str]]]
+) -> int:
+    """Revoke the tokens issued through the ended sessions (`(sid, client ids)`) to the
+    applications that set `accessToken.revokeTokensWhenIDPSessionTerminated`."""
+    sids = [sid for sid, _ids in ended if sid]
+    wanted = sorted({client_id for _sid, ids in ended for client_id in ids})
+    if not sids or not wanted:
+        return 0
+    apps = await session.execute(
+        select(Application.client_id, Application.oidc).where(
+            Application.org_id == tenant.root_id, Application.client_id.in_(wanted)
+        )
+    )
+    flagged = [
+        client_id
+        for client_id, oidc in apps.all()
+        if ((oidc or {}).get("accessToken") or {}).get("revokeTokensWhenIDPSessionTerminated")
+    ]
+    if not flagged:
+        return 0
+    return await revoke_tokens(
+        session,
+        IssuedToken.org_id == tenant.root_id,
+        IssuedToken.sid.in_(sids),
+        IssuedToken.client_id.in_(flagged),
+    )
 
 
 async def queue_backchannel_logout(

@@ -8,7 +8,10 @@ tokens of a rotation chain and the access tokens issued beside them) shares a
 `grant_id`. Lifetime and rotation come from the application: `refreshToken.
 expiryInSeconds` (default 86400), `renewRefreshToken` (default on) and
 `extendRenewedRefreshTokenExpiryTime` (default off: a rotated token keeps the grant's
-first expiry, so rotation cannot extend a grant forever).
+first expiry, so rotation cannot extend a grant forever). A token acting in a
+sub-organization (an `OrganizationSSO` sign-in, an organization switch) is redeemed only
+while its `ActingOrgCheck` still admits it there (organization active and sharing the
+application, user with access), and its successor acts in the same organization.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 from typing import Literal
+from typing import Protocol
 
 from sqlalchemy import update
 
@@ -41,7 +45,19 @@ from runegate.tenancy.context import TenantContext
 # STYLE §5: one generic description; the reason goes to `detail`.
 BAD_REFRESH = "The refresh token is invalid, expired or revoked."
 
-Outcome = Literal["ok", "unknown", "other_client", "application", "expired", "reused", "user"]
+Outcome = Literal[
+    "ok", "unknown", "other_client", "application", "expired", "reused", "user", "organization"
+]
+# A token acting in a sub-organization: that organization's context, and the scopes the
+# user holds there now.
+ActingOrg = tuple[TenantContext, frozenset[str]]
+
+
+class ActingOrgCheck(Protocol):
+    """Whether a refresh token's sub-organization still admits its user and application
+    (`grants/refresh_token.py`); None when it does not."""
+
+    async def __call__(self, tenant: TenantContext, token: StoredToken) -> ActingOrg | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +70,8 @@ class RefreshGrant:
     auth_time: datetime | None
     sid: str | None
     refresh_token: str  # the new token (rotation) or the same one
+    tenant: TenantContext  # the organization the new tokens act in
+    held: frozenset[str] | None = None  # a sub-organization's: the user's scopes there
 
 
 def new_grant_id() -> str:
@@ -132,20 +150,27 @@ class RefreshTokens:
         return raw
 
     async def redeem(
-        self, tenant: TenantContext, client: ClientRecord, raw: str, requested: tuple[str, ...]
+        self,
+        tenant: TenantContext,
+        client: ClientRecord,
+        raw: str,
+        requested: tuple[str, ...],
+        acting: ActingOrgCheck | None = None,
     ) -> RefreshGrant:
         """The grant of a valid refresh token, rotated when the app renews tokens;
         raise InvalidGrant otherwise (a rotated token's reuse revokes the grant), or
-        InvalidScope (before rotating) when `requested` exceeds the grant."""
+        InvalidScope (before rotating) when `requested` exceeds the grant. `acting`
+        decides for tokens acting in a sub-organization (refused without it)."""
         found = await self.lookup.find(tenant, raw)
         outcome = _check(found, client)
+        where: ActingOrg | None = None
         if outcome == "ok" and found is not None:
-            outcome = await self._user_outcome(tenant, found[0].subject)
+            outcome, where = await self._subject_outcome(tenant, found[0], acting)
         if outcome == "ok" and found is not None:
             # RFC 6749 §6: the scope must not include any scope not originally granted.
             if not set(requested) <= set(found[0].scope.split()):
                 raise InvalidScope("The requested scope exceeds the original grant.")
-            rotated = await self._rotate(tenant, client, found[0], raw)
+            rotated = await self._rotate(tenant, client, found[0], raw, where)
             if rotated is not None:
                 return rotated
             outcome = "reused"  # a concurrent redemption rotated it first
@@ -155,6 +180,14 @@ class RefreshTokens:
                 await revoke_grant(session, self.db, tenant.root_id, found[0].grant_id)
         raise InvalidGrant(BAD_REFRESH, detail=f"refresh token refused: {outcome}")
 
+    async def _subject_outcome(
+        self, tenant: TenantContext, token: StoredToken, acting: ActingOrgCheck | None
+    ) -> tuple[Outcome, ActingOrg | None]:
+        if token.acting_org_id is None:
+            return await self._user_outcome(tenant, token.subject), None
+        where = await acting(tenant, token) if acting is not None else None
+        return ("ok", where) if where is not None else ("organization", None)
+
     async def _user_outcome(self, tenant: TenantContext, user_id: str) -> Outcome:
         async with self.db.read() as session:
             user = await UserRepository(session, tenant=tenant).find(user_id)
@@ -163,10 +196,17 @@ class RefreshTokens:
         return "ok"
 
     async def _rotate(
-        self, tenant: TenantContext, client: ClientRecord, token: StoredToken, presented: str
+        self,
+        tenant: TenantContext,
+        client: ClientRecord,
+        token: StoredToken,
+        presented: str,
+        where: ActingOrg | None,
     ) -> RefreshGrant | None:
         """Consume the token and store its successor in one transaction (None: the token
         was consumed concurrently). Without renewRefreshToken the same token stays."""
+        if where is not None:
+            tenant = where[0]  # the successor acts in the same sub-organization
         raw = random_secret(32) if client.renew_refresh else presented
         expires = aware(token.expires_at)
         if client.extend_refresh:
@@ -183,6 +223,8 @@ class RefreshTokens:
                 auth_time=aware(stored.auth_time) if stored.auth_time else None,
                 sid=stored.sid,
                 refresh_token=raw,
+                tenant=tenant,
+                held=where[1] if where is not None else None,
             )
             if not client.renew_refresh:
                 return grant

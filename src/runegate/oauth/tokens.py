@@ -81,9 +81,12 @@ class TokenIssuer:
         subject_type: str = "application",
         lifetime: int | None = None,
         grant_id: str | None = None,
+        sid: str | None = None,
     ) -> IssuedAccessToken:
         """`grant_id` groups the tokens of one grant (e.g. an authorization code), so
-        they can be revoked together; by default each token is its own grant."""
+        they can be revoked together; by default each token is its own grant. `sid`: the
+        SSO session the user signed in through, when any (revoked with it when the
+        application asks, `identity.revocation.end_sessions`)."""
         now = datetime.now(UTC).replace(microsecond=0)
         if lifetime is None:
             app_token = subject_type == "application"
@@ -116,6 +119,7 @@ class TokenIssuer:
             "issued_at": now,
             "expires_at": expires,
             "revoked": False,
+            "sid": sid,
         }
         await self.sink.store(row)
         return IssuedAccessToken(token, jti, tuple(scopes), audience, lifetime, now, expires)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.cache import Cache
 from runegate.cache import CacheRegistry
+from runegate.identity.users import PENDING_INVITATION
 from runegate.roles.resolve import administrator_scopes
 from runegate.roles.resolve import is_administrator
 from runegate.roles.resolve import organization_role_scopes
@@ -119,7 +120,7 @@ class OrganizationAccess:
             user = await session.scalar(
                 select(User).where(User.id == user_id, User.org_id.in_(ancestry))
             )
-            if user is None or not user.active:
+            if user is None or not user.active or user.attributes.get(PENDING_INVITATION):
                 return None
             if user.org_id == org.id:
                 return await organization_role_scopes(session, org.id, user.id)

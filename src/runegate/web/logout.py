@@ -5,11 +5,15 @@ A request is checked first (`oidc/logout.py`); a failed check is an error page a
 a redirect. With a verified `id_token_hint` naming the signed-in user the session ends at
 once; otherwise the user confirms on a CSRF-protected form. Ending the session deletes it
 (queuing the back-channel logout of its applications) and clears the cookie; the browser
-then goes to the verified `post_logout_redirect_uri` with `state`, or sees a page.
+then goes to the verified `post_logout_redirect_uri` with `state`, or sees a page. The
+sessions of sub-organizations signed in through this browser (`fidp=OrganizationSSO`,
+one cookie each) end with the root's: a hint must name the user of every one of them to
+skip the confirmation.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
@@ -36,12 +40,23 @@ from runegate.web.routes import form_page
 from runegate.web.routes import read_params
 from runegate.web.sessions import SESSION_COOKIE
 from runegate.web.sessions import SessionStore
+from runegate.web.sessions import SignedIn
 from runegate.web.sessions import cookie_options
+from runegate.web.sessions import org_session_cookies
 
 LOGOUT_PATH = "/t/{org}/oidc/logout"
 CONFIRM_PATH = "/t/{org}/authenticationendpoint/logout"
 HEADING = "The sign-out cannot continue"
 HINT = "Return to the application and try again."
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserSession:
+    """One SSO session cookie of the browser in this root organization."""
+
+    cookie: str
+    raw: str | None
+    tenant: TenantContext | None  # its organization (None: not one of this root's)
 
 
 class LogoutEndpoints:
@@ -51,6 +66,25 @@ class LogoutEndpoints:
         self.hint_keys = server.keys
         self.clients = ApplicationClients(state.db, server.clients)
         self.sessions = SessionStore(state.db, self.keys)
+        self.orgs = server.grants.orgs
+
+    async def _cookies(self, request: Request) -> list[BrowserSession]:
+        """The root's session cookie and the sub-organizations' (`session_cookie`)."""
+        tenant: TenantContext = request.state.tenant
+        found = [BrowserSession(SESSION_COOKIE, request.cookies.get(SESSION_COOKIE), tenant)]
+        for name, org_id, raw in org_session_cookies(request.cookies):
+            org = await self.orgs.find(tenant, org_id) if self.orgs is not None else None
+            acting = tenant.for_org(org.id, org.name) if org is not None else None
+            found.append(BrowserSession(name, raw, acting))
+        return found
+
+    async def _signed_in(self, cookies: list[BrowserSession]) -> list[SignedIn]:
+        live = []
+        for cookie in cookies:
+            if cookie.tenant is not None:
+                signed_in = await self.sessions.find(cookie.tenant, cookie.raw)
+                live += [signed_in] if signed_in is not None else []
+        return live
 
     async def _validated(
         self, request: Request, params: dict[str, str]
@@ -70,8 +104,9 @@ class LogoutEndpoints:
         lreq = await self._validated(request, params)
         if isinstance(lreq, Response):
             return lreq
-        signed_in = await self.sessions.find(tenant, request.cookies.get(SESSION_COOKIE))
-        if signed_in is not None and lreq.hint_subject != signed_in.user_id:
+        cookies = await self._cookies(request)
+        others = [s for s in await self._signed_in(cookies) if s.user_id != lreq.hint_subject]
+        if others:
             # RP-Initiated Logout §6: without a hint for this user, ask first.
             return form_page(
                 self.keys,
@@ -79,12 +114,12 @@ class LogoutEndpoints:
                 "logout_confirm.html",
                 200,
                 redirect_to=lreq.redirect_uri,
-                user_name=signed_in.user_name,
+                user_name=others[0].user_name,
                 app_name=lreq.client.name if lreq.client else None,
                 action=CONFIRM_PATH.format(org=tenant.root_name),
                 sealed=seal(self.keys, f"logout:{tenant.root_id}", {"params": dict(lreq.params)}),
             )
-        return await self._end(request, lreq)
+        return await self._end(request, lreq, cookies)
 
     async def confirm(self, request: Request) -> Response:
         tenant: TenantContext = request.state.tenant
@@ -111,12 +146,16 @@ class LogoutEndpoints:
                 heading="You are still signed in",
                 message="You can close this window.",
             )
-        return await self._end(request, lreq)
+        return await self._end(request, lreq, await self._cookies(request))
 
-    async def _end(self, request: Request, lreq: LogoutRequest) -> Response:
-        """End the cookie's session, clear the cookie, then redirect or show a page."""
+    async def _end(
+        self, request: Request, lreq: LogoutRequest, cookies: list[BrowserSession]
+    ) -> Response:
+        """End the cookies' sessions, clear the cookies, then redirect or show a page."""
         tenant: TenantContext = request.state.tenant
-        await self.sessions.end(tenant, request.cookies.get(SESSION_COOKIE))
+        for cookie in cookies:
+            if cookie.tenant is not None:
+                await self.sessions.end(cookie.tenant, cookie.raw)
         response: Response
         if lreq.redirect_uri is not None:
             query = urlencode({"state": lreq.state}) if lreq.state is not None else ""
@@ -131,7 +170,8 @@ class LogoutEndpoints:
                 heading="You are signed out",
                 message="You can close this window.",
             )
-        response.delete_cookie(SESSION_COOKIE, **cookie_options(tenant))
+        for cookie in cookies:
+            response.delete_cookie(cookie.cookie, **cookie_options(tenant))
         return response
 
 

@@ -9,6 +9,8 @@ A new id is made at every login (no session fixation).
 from __future__ import annotations
 
 import secrets
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
@@ -46,7 +48,31 @@ def session_cookie(tenant: TenantContext) -> str:
     sub-organization's session (`fidp=OrganizationSSO`) never stand in for each other."""
     if not tenant.switched:
         return SESSION_COOKIE
-    return f"{SESSION_COOKIE}_{tenant.org_id.replace('-', '')}"
+    return session_cookie_name(tenant.org_id)
+
+
+MAX_ORG_COOKIES = 16  # sub-organization session cookies one request may end
+
+
+def org_session_cookies(cookies: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """The sub-organization session cookies a browser sent: (name, organization id,
+    value), at most `MAX_ORG_COOKIES` (names that are no organization id are skipped)."""
+    prefix = f"{SESSION_COOKIE}_"
+    found = []
+    for name, value in cookies.items():
+        if not name.startswith(prefix):
+            continue
+        try:
+            org_id = str(uuid.UUID(hex=name[len(prefix) :]))
+        except ValueError:
+            continue
+        if session_cookie_name(org_id) == name:
+            found.append((name, org_id, value))
+    return found[:MAX_ORG_COOKIES]
+
+
+def session_cookie_name(org_id: str) -> str:
+    return f"{SESSION_COOKIE}_{org_id.replace('-', '')}"
 
 
 def cookie_options(tenant: TenantContext) -> dict[str, Any]:

@@ -55,7 +55,6 @@ UNSUPPORTED_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("pushAuthorizationRequest.requirePushAuthorizationRequest", False),
     ("accessToken.bindingType", "None"),
     ("accessToken.validateTokenBinding", False),
-    ("accessToken.revokeTokensWhenIDPSessionTerminated", False),
     ("accessToken.enableJwtScopeAsArray", False),
     ("refreshToken.extendRenewedRefreshTokenExpiryTime", False),
     ("refreshToken.gracefulRefreshTokenRotationEnabled", False),

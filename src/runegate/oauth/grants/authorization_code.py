@@ -8,7 +8,7 @@ themselves with `client_id` and prove possession with the PKCE verifier (require
 them at the authorization endpoint). Errors are one generic `invalid_grant` (reason in
 `detail`). A code of an organization sign-in (`fidp=OrganizationSSO`, web/org_signin.py)
 gives tokens acting in that sub-organization, while it is still active and shared with
-the application (no refresh token, as for the organization's password grant).
+the application; its refresh token keeps acting there (`grants/refresh_token.py`).
 """
 
 from __future__ import annotations
@@ -22,22 +22,19 @@ from runegate.oauth.codes import BAD_CODE
 from runegate.oauth.codes import CodeGrant
 from runegate.oauth.grants.base import GrantContext
 from runegate.oauth.grants.base import add_refresh_token
+from runegate.oauth.grants.base import shared_org
 from runegate.oauth.grants.base import token_response
 from runegate.tenancy.context import TenantContext
 
 
 async def acting_tenant(ctx: GrantContext, grant: CodeGrant) -> TenantContext:
     """The organization the code's tokens act in (the root, or the signed-in sub-org)."""
-    tenant = ctx.request.tenant
     if grant.acting_org_id is None:
-        return tenant
-    orgs = ctx.services.orgs
-    org = await orgs.find(tenant, grant.acting_org_id) if orgs else None
-    if orgs is None or org is None or not org.active:
-        raise InvalidGrant(BAD_CODE, detail="organization gone or disabled")
-    if not await orgs.is_shared(tenant, ctx.client.record.application_id, org):
-        raise InvalidGrant(BAD_CODE, detail="application no longer shared")
-    return tenant.for_org(org.id, org.name)
+        return ctx.request.tenant
+    found = await shared_org(ctx, grant.acting_org_id)
+    if found is None:
+        raise InvalidGrant(BAD_CODE, detail="organization gone, disabled or no longer shared")
+    return found[0]
 
 
 class AuthorizationCodeGrant:
@@ -65,18 +62,19 @@ class AuthorizationCodeGrant:
             subject=grant.user_id,
             subject_type="user",
             grant_id=grant.grant_id,
+            sid=grant.sid,
         )
         body = token_response(issued)
-        if not tenant.switched:  # no refresh token for a sub-organization sign-in
-            await add_refresh_token(
-                ctx,
-                body,
-                user_id=grant.user_id,
-                scopes=grant.scopes,
-                grant_id=grant.grant_id,
-                auth_time=grant.auth_time,
-                sid=grant.sid,
-            )
+        await add_refresh_token(
+            ctx,
+            body,
+            user_id=grant.user_id,
+            scopes=grant.scopes,
+            grant_id=grant.grant_id,
+            auth_time=grant.auth_time,
+            sid=grant.sid,
+            acting=tenant,
+        )
         if "openid" in grant.scopes:
             body["id_token"] = await ctx.id_tokens.issue(
                 tenant,

@@ -115,6 +115,18 @@ def token_response(issued: IssuedAccessToken) -> dict[str, Any]:
     return body
 
 
+async def shared_org(ctx: GrantContext, org_id: str) -> tuple[TenantContext, OrgFacts] | None:
+    """The sub-organization `org_id` as a context to act in, while it is active and the
+    client's application is shared with it; None otherwise."""
+    tenant, orgs = ctx.request.tenant, ctx.services.orgs
+    org = await orgs.find(tenant, org_id) if orgs is not None else None
+    if orgs is None or org is None or not org.active:
+        return None
+    if not await orgs.is_shared(tenant, ctx.client.record.application_id, org):
+        return None
+    return tenant.for_org(org.id, org.name), org
+
+
 async def add_refresh_token(
     ctx: GrantContext,
     body: dict[str, Any],
@@ -124,14 +136,19 @@ async def add_refresh_token(
     grant_id: str,
     auth_time: datetime | None = None,
     sid: str | None = None,
+    acting: TenantContext | None = None,
 ) -> None:
     """RFC 6749 §5.1: a refresh token beside a user's access token when the application
-    lists the `refresh_token` grant (as Asgardeo: `offline_access` is not required)."""
+    lists the `refresh_token` grant (as Asgardeo: `offline_access` is not required).
+    `acting`: the sub-organization the tokens act in (a sign-in through a shared
+    application, an organization switch); its refresh token is redeemed at the root's
+    token endpoint and keeps acting there (`grants/refresh_token.py`)."""
     record = ctx.client.record
-    # Sub-organization sign-ins get no refresh token (the refresh grant is root-only).
+    # Not at a sub-organization's own token endpoint (`/o/{org}/oauth2/token`), which
+    # serves the password grant only.
     if "refresh_token" in record.grant_types and not ctx.request.tenant.switched:
         body["refresh_token"] = await ctx.services.refresh.issue(
-            ctx.request.tenant,
+            acting or ctx.request.tenant,
             record,
             user_id=user_id,
             scopes=scopes,

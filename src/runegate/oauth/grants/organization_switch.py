@@ -6,7 +6,10 @@ client must be shared with that organization, and the token's subject must have 
 to it: for a user, scopes = requested ∩ authorized for the application ∩ granted by the
 user's roles in that organization; for an application's own token (client_credentials),
 requested ∩ the application's authorized `internal_org_*` scopes. Every refusal is
-`invalid_grant` with one generic description (the reason goes to `detail`).
+`invalid_grant` with one generic description (the reason goes to `detail`). As Asgardeo
+(its grant handler issues one for user tokens only), a user's switched token comes with
+a refresh token when the application lists the `refresh_token` grant; refreshing it
+keeps the organization and re-applies these rules (`grants/refresh_token.py`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from runegate.errors import InvalidGrant
 from runegate.errors import InvalidRequest
 from runegate.errors import InvalidToken
 from runegate.oauth.grants.base import GrantContext
+from runegate.oauth.grants.base import add_refresh_token
 from runegate.oauth.grants.base import token_response
 from runegate.oauth.grants.password import user_scopes
+from runegate.oauth.refresh import new_grant_id
 
 REFUSED = "The token cannot be switched to this organization."
 
@@ -61,11 +66,23 @@ class OrganizationSwitchGrant:
                 if s.startswith("internal_org_") and s in record.scopes
             )
             subject_type = "application"
+        acting, grant_id = tenant.for_org(org.id, org.name), new_grant_id()
         issued = await ctx.issuer.issue(
-            tenant.for_org(org.id, org.name),
+            acting,
             record,
             granted,
             subject=presented.subject,
             subject_type=subject_type,
+            grant_id=grant_id,
         )
-        return token_response(issued)
+        body = token_response(issued)
+        if subject_type == "user":
+            await add_refresh_token(
+                ctx,
+                body,
+                user_id=presented.subject,
+                scopes=granted,
+                grant_id=grant_id,
+                acting=acting,
+            )
+        return body

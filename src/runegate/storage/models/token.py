@@ -42,7 +42,9 @@ class IssuedToken(Base):
     # Refresh tokens: when the user authenticated and the SSO session id (`sid`), so a
     # refresh can issue an ID token with the original `auth_time` (OIDC Core §12.2).
     auth_time: Mapped[datetime | None] = mapped_column(default=None)
-    sid: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Access tokens too: the session's tokens are revoked with it when the application
+    # sets `accessToken.revokeTokensWhenIDPSessionTerminated`.
+    sid: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
 
 
 class RevokedJti(Base):

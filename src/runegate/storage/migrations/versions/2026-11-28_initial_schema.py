@@ -158,6 +158,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_issued_token_grant_id"), ["grant_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_issued_token_jti"), ["jti"], unique=False)
         batch_op.create_index(batch_op.f("ix_issued_token_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_issued_token_sid"), ["sid"], unique=False)
 
     op.create_table(
         "organization",
@@ -943,6 +944,7 @@ def downgrade() -> None:
 
     op.drop_table("organization")
     with op.batch_alter_table("issued_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_issued_token_sid"))
         batch_op.drop_index(batch_op.f("ix_issued_token_org_id"))
         batch_op.drop_index(batch_op.f("ix_issued_token_jti"))
         batch_op.drop_index(batch_op.f("ix_issued_token_grant_id"))
