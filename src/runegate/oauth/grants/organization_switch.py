@@ -20,13 +20,33 @@ from typing import ClassVar
 from runegate.errors import InvalidGrant
 from runegate.errors import InvalidRequest
 from runegate.errors import InvalidToken
+from runegate.http.auth import AccessToken
 from runegate.oauth.grants.base import GrantContext
 from runegate.oauth.grants.base import add_refresh_token
 from runegate.oauth.grants.base import token_response
 from runegate.oauth.grants.password import user_scopes
 from runegate.oauth.refresh import new_grant_id
+from runegate.roles.org_access import OrgFacts
 
 REFUSED = "The token cannot be switched to this organization."
+
+
+async def granted_scopes(
+    ctx: GrantContext, presented: AccessToken, org: OrgFacts
+) -> tuple[tuple[str, ...], str]:
+    """The switched token's scopes and subject type (a user's, or the application's own)."""
+    record, orgs = ctx.client.record, ctx.services.orgs
+    if presented.subject_type == "user" and presented.user_id and orgs is not None:
+        held = await orgs.user_scopes(ctx.request.tenant, presented.user_id, org)
+        if held is None:
+            raise InvalidGrant(REFUSED, detail="the user has no access to it")
+        return user_scopes(ctx.requested_scopes, record.scopes, held), "user"
+    if presented.application_id != record.application_id:
+        raise InvalidGrant(REFUSED, detail="an application token of another client")
+    granted = tuple(
+        s for s in ctx.requested_scopes if s.startswith("internal_org_") and s in record.scopes
+    )
+    return granted, "application"
 
 
 class OrganizationSwitchGrant:
@@ -51,21 +71,7 @@ class OrganizationSwitchGrant:
             raise InvalidGrant(REFUSED, detail="unknown or disabled organization")
         if not await orgs.is_shared(tenant, record.application_id, org):
             raise InvalidGrant(REFUSED, detail="the application is not shared with it")
-        if presented.subject_type == "user" and presented.user_id:
-            held = await orgs.user_scopes(tenant, presented.user_id, org)
-            if held is None:
-                raise InvalidGrant(REFUSED, detail="the user has no access to it")
-            granted = user_scopes(ctx.requested_scopes, record.scopes, held)
-            subject_type = "user"
-        else:
-            if presented.application_id != record.application_id:
-                raise InvalidGrant(REFUSED, detail="an application token of another client")
-            granted = tuple(
-                s
-                for s in ctx.requested_scopes
-                if s.startswith("internal_org_") and s in record.scopes
-            )
-            subject_type = "application"
+        granted, subject_type = await granted_scopes(ctx, presented, org)
         acting, grant_id = tenant.for_org(org.id, org.name), new_grant_id()
         issued = await ctx.issuer.issue(
             acting,
@@ -76,7 +82,7 @@ class OrganizationSwitchGrant:
             grant_id=grant_id,
         )
         body = token_response(issued)
-        if subject_type == "user":
+        if subject_type == "user":  # as Asgardeo: user tokens only
             await add_refresh_token(
                 ctx,
                 body,
