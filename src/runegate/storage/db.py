@@ -42,10 +42,12 @@ _AUTOCOMMIT_OPTION = "runegate_autocommit"
 # SQLAlchemy closes an overflow connection when it is returned to a full pool, so under
 # load a pool smaller than the worker's concurrency opens and closes a connection per
 # request: `make bench` saw about 80 PostgreSQL backends started in 13 s of introspection
-# load with a pool of 10 (docs/benchmarks.md). PostgreSQL therefore keeps every connection
-# it opens; SQLite keeps 10 (each idle connection holds its own page cache).
+# load with a pool of 10 (docs/benchmarks.md). Every connection opened is therefore kept.
+# On SQLite the churn was worse: each new connection is a new aiosqlite thread, a file
+# open and four PRAGMAs, about a third of a worker's CPU under introspection load with
+# 10 kept (py-spy). Connections open on demand, so an idle worker still holds one or two.
 MAX_CONNECTIONS = 30
-SQLITE_POOL_SIZE = 10
+SQLITE_POOL_SIZE = MAX_CONNECTIONS
 # `session.info` key: the change counters a write bumped (storage/changes.py).
 CHANGED = "runegate_changed"
 
