@@ -99,3 +99,61 @@ async def test_regenerated_secret_and_revoked_app_invalidate_tokens(make_app) ->
         except errors.InvalidToken:
             continue
         raise AssertionError("token of a revoked application verified")
+
+
+async def test_concurrent_lookups_share_queries_and_keep_organizations_apart(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Bearer lookups of concurrent requests are answered by shared queries (HashReader):
+    each request still gets its own row, never another organization's, and a token
+    revoked before a request arrives is refused by it."""
+    import asyncio
+
+    from runegate.tenancy.service import provision_org
+
+    app, http = await make_app()
+    add_probe(app)
+    async with app.state.runegate.db.write() as session:
+        await provision_org(session, "other", base_url="http://testserver")
+    scopes = await make_resource(app, "https://api.other", [SCOPE + "_x"], org="other")
+    other = await make_client(app, "othercc", scopes=scopes, org="other")
+    ours = [await get_token(http, SCOPE) for _ in range(6)]
+    theirs = [
+        (
+            await http.post(
+                "/t/other/oauth2/token",
+                data={"grant_type": "client_credentials", "scope": SCOPE + "_x"},
+                headers=basic_auth(other.client_id, other.secret),
+            )
+        ).json()["access_token"]
+        for _ in range(6)
+    ]
+    revoked = ours.pop()
+    answer = await http.post(
+        "/t/default/oauth2/revoke",
+        data={"token": revoked},
+        headers=basic_auth(*await bootstrap_credentials()),
+    )
+    assert answer.status_code == 200
+
+    calls = [(org, token) for token in ours for org in ("default", "other")]
+    calls += [(org, token) for token in theirs for org in ("default", "other")]
+    calls += [("default", revoked), ("default", "not-a-token")]
+    answers = await asyncio.gather(
+        *(http.get(PROBE.format(org=org), headers=bearer(token)) for org, token in calls)
+    )
+    for (org, token), response in zip(calls, answers, strict=True):
+        if org == "default" and token in ours:
+            expected = 200
+        elif org == "other" and token in theirs:
+            expected = 403  # found and valid there, without the probe's scope
+        else:
+            expected = 401  # another organization's token, a revoked or an unknown one
+        assert response.status_code == expected, (org, response.text)
+    lookup = app.state.runegate.token_verifier.lookup
+    assert not lookup.reader._pending  # every waiting lookup was answered
+
+
+async def bootstrap_credentials() -> tuple[str, str]:
+    from tests.conftest import BOOT_CLIENT_ID
+    from tests.conftest import BOOT_CLIENT_SECRET
+
+    return BOOT_CLIENT_ID, BOOT_CLIENT_SECRET

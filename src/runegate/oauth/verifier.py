@@ -9,15 +9,19 @@ verification), of another organization, or of an application that is not ACTIVE 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC
 from datetime import datetime
 from typing import Any
 from typing import NamedTuple
 from typing import Protocol
 
+from sqlalchemy import String
+from sqlalchemy import any_
 from sqlalchemy import bindparam
 from sqlalchemy import exists
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from runegate.crypto.hashing import keyed_hash
 from runegate.errors import InvalidToken
@@ -29,6 +33,8 @@ from runegate.storage.models.token import RevokedJti
 from runegate.tenancy.context import TenantContext
 
 MAX_TOKEN_LENGTH = 8192
+# Lookups by hash of concurrent requests answered by one query (HashReader).
+MAX_READ_BATCH = 128
 
 _TOKENS = IssuedToken.__table__
 _APPS = Application.__table__
@@ -64,8 +70,10 @@ _TOKEN_COLUMNS = tuple(_TOKENS.c[name] for name in StoredToken._fields)
 _BASE = select(*_TOKEN_COLUMNS, _APPS.c.state, _APPS.c.secret_generation).join_from(
     _TOKENS, _APPS, _APPS.c.id == _TOKENS.c.application_id
 )
-# Built once: a single bound lookup per statement (one cached compiled form each).
-BY_HASH = _BASE.where(_TOKENS.c.token_hash == bindparam("h"), _TOKENS.c.org_id == bindparam("o"))
+# Built once (one cached compiled form each). HashReader batches: one array parameter on
+# PostgreSQL, an expanding IN on SQLite.
+BY_HASHES_PG = _BASE.where(_TOKENS.c.token_hash == any_(bindparam("hs", type_=ARRAY(String))))
+BY_HASHES_SQLITE = _BASE.where(_TOKENS.c.token_hash.in_(bindparam("hs", expanding=True)))
 BY_JTI = _BASE.where(
     _TOKENS.c.jti == bindparam("j"),
     _TOKENS.c.format == "jwt",
@@ -76,6 +84,49 @@ BY_JTI = _BASE.where(
 
 def _to_row(found: Any) -> TokenRow:
     return (StoredToken(*found[:17]), found[17], found[18])
+
+
+class HashReader:
+    """Group read: the lookups by token hash of concurrent requests share one query.
+
+    The counterpart of the token writer's group commit. A lookup waits for the next
+    query that starts after it was asked for, so every answer is read after the request
+    arrived (a revocation committed before it is seen, as with one query per request),
+    but a busy worker sends one `token_hash IN (...)` for many requests instead of one
+    round trip each. Rows are matched to their organization by the caller.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.statement = BY_HASHES_SQLITE if db.is_sqlite else BY_HASHES_PG
+        self._pending: dict[str, list[asyncio.Future[Any]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def get(self, token_hash: str) -> Any:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.setdefault(token_hash, []).append(future)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._pending:
+            hashes = list(self._pending)[:MAX_READ_BATCH]
+            batch = {h: self._pending.pop(h) for h in hashes}
+            try:
+                async with self.db.autocommit() as conn:
+                    rows = (await conn.execute(self.statement, {"hs": hashes})).all()
+            except Exception as exc:
+                for futures in batch.values():
+                    for future in futures:
+                        if not future.done():
+                            future.set_exception(exc)
+                continue
+            found = {row[0]: row for row in rows}
+            for token_hash, futures in batch.items():
+                for future in futures:
+                    if not future.done():
+                        future.set_result(found.get(token_hash))
 
 
 class JwtReader(Protocol):
@@ -92,13 +143,15 @@ class TokenLookup:
     """Finds the stored row of a token (by keyed hash, or by `jti` for JWTs).
 
     Core statements on an autocommit connection: no ORM session, no BEGIN/ROLLBACK. The
-    database is asked on every call, so a revocation takes effect at once.
+    database is asked on every call (lookups by hash of concurrent calls share one query,
+    HashReader), so a revocation takes effect at once.
     """
 
     def __init__(self, db: Database, keys: tuple[bytes, ...], jwt: JwtReader | None) -> None:
         self.db = db
         self.keys = keys
         self.jwt = jwt
+        self.reader = HashReader(db)
 
     async def find(self, tenant: TenantContext, raw: str) -> TokenRow | None:
         """The token row joined with its application's state, or None."""
@@ -106,13 +159,12 @@ class TokenLookup:
             return None
         if looks_like_jwt(raw):
             return await self._find_jwt(tenant, raw)
-        async with self.db.autocommit() as conn:
-            # Newest server key first; older keys only on a miss (key rotation).
-            for key in self.keys:
-                params = {"h": keyed_hash(key, raw), "o": tenant.root_id}
-                found = (await conn.execute(BY_HASH, params)).first()
-                if found is not None:
-                    return _to_row(found)
+        # Newest server key first; older keys only on a miss (key rotation).
+        for key in self.keys:
+            found = await self.reader.get(keyed_hash(key, raw))
+            if found is not None:
+                # Another organization's token is no token here (STYLE §3).
+                return _to_row(found) if found[1] == tenant.root_id else None
         return None
 
     async def _find_jwt(self, tenant: TenantContext, raw: str) -> TokenRow | None:
