@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import httpx
 from fastapi import Depends
 from fastapi import FastAPI
 
@@ -12,12 +13,33 @@ from runegate.http.auth import require_scopes
 from tests.conftest import basic_auth
 from tests.conftest import bearer
 from tests.conftest import get_token
+from tests.oauth.conftest import Client
 from tests.oauth.conftest import make_client
 from tests.oauth.conftest import make_resource
 from tests.oauth.conftest import update_app
 
 PROBE = "/t/{org}/api/server/v1/token-probe"
 SCOPE = "internal_application_mgt_view"
+
+
+async def other_org_client(app: FastAPI) -> Client:
+    """A second organization, `other`, with a client authorized for `SCOPE_x` there."""
+    from runegate.tenancy.service import provision_org
+
+    async with app.state.runegate.db.write() as session:
+        await provision_org(session, "other", base_url="http://testserver")
+    scopes = await make_resource(app, "https://api.other", [SCOPE + "_x"], org="other")
+    return await make_client(app, "othercc", scopes=scopes, org="other")
+
+
+async def other_org_token(http: httpx.AsyncClient, other: Client) -> str:
+    response = await http.post(
+        "/t/other/oauth2/token",
+        data={"grant_type": "client_credentials", "scope": SCOPE + "_x"},
+        headers=basic_auth(other.client_id, other.secret),
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
 
 
 def add_probe(app: FastAPI) -> None:
@@ -45,19 +67,8 @@ async def test_token_grants_access_and_scope_is_enforced(make_app) -> None:  # t
 async def test_token_of_another_org_is_invalid(make_app) -> None:  # type: ignore[no-untyped-def]
     app, http = await make_app()
     add_probe(app)
-    from runegate.tenancy.service import provision_org
-
-    async with app.state.runegate.db.write() as session:
-        await provision_org(session, "other", base_url="http://testserver")
-    scopes = await make_resource(app, "https://api.other", [SCOPE + "_x"], org="other")
-    other = await make_client(app, "othercc", scopes=scopes, org="other")
-    response = await http.post(
-        "/t/other/oauth2/token",
-        data={"grant_type": "client_credentials", "scope": SCOPE + "_x"},
-        headers=basic_auth(other.client_id, other.secret),
-    )
-    assert response.status_code == 200, response.text
-    foreign = response.json()["access_token"]
+    other = await other_org_client(app)
+    foreign = await other_org_token(http, other)
     denied = await http.get(PROBE.format(org="default"), headers=bearer(foreign))
     assert denied.status_code == 401
     assert 'error="invalid_token"' in denied.headers["www-authenticate"]
@@ -107,25 +118,11 @@ async def test_concurrent_lookups_share_queries_and_keep_organizations_apart(mak
     revoked before a request arrives is refused by it."""
     import asyncio
 
-    from runegate.tenancy.service import provision_org
-
     app, http = await make_app()
     add_probe(app)
-    async with app.state.runegate.db.write() as session:
-        await provision_org(session, "other", base_url="http://testserver")
-    scopes = await make_resource(app, "https://api.other", [SCOPE + "_x"], org="other")
-    other = await make_client(app, "othercc", scopes=scopes, org="other")
+    other = await other_org_client(app)
     ours = [await get_token(http, SCOPE) for _ in range(6)]
-    theirs = [
-        (
-            await http.post(
-                "/t/other/oauth2/token",
-                data={"grant_type": "client_credentials", "scope": SCOPE + "_x"},
-                headers=basic_auth(other.client_id, other.secret),
-            )
-        ).json()["access_token"]
-        for _ in range(6)
-    ]
+    theirs = [await other_org_token(http, other) for _ in range(6)]
     revoked = ours.pop()
     answer = await http.post(
         "/t/default/oauth2/revoke",
