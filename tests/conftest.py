@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
+from typing import NoReturn
 
 import asyncpg
 import httpx
@@ -41,6 +42,15 @@ BASE_URL = "http://testserver"
 
 _sqlite_template: Path | None = None
 _pg_migrated = False
+
+
+def missing_tool(message: str) -> NoReturn:
+    """A test needs a program that is not installed: skip it on a developer's machine, but
+    fail it under CI=true, where `.ci/run` installs or starts everything the tests need (a
+    skipped test there would prove nothing)."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 async def _sqlite_url(tmp_path: Path, tmp_root: Path) -> str:

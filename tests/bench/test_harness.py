@@ -36,6 +36,7 @@ from bench.wrk import parse_output
 from bench.wrk import run_load
 
 from bench import ceiling_app
+from tests.conftest import missing_tool
 
 WRK_STDOUT = """Running 20s test @ http://127.0.0.1:18510/t/default/oauth2/token
   2 threads and 32 connections
@@ -139,8 +140,9 @@ def test_proc_readers_see_children_and_rss() -> None:
     assert rss_mb(2**22 + 12345) == 0.0
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def test_wrk_drives_a_live_ceiling_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if shutil.which("wrk") is None:
+        missing_tool("wrk is not installed (apt-get install wrk)")
     monkeypatch.setenv("BENCH_PORT", "18580")
     monkeypatch.setenv("BENCH_WORKERS", "1")
     cfg = BenchConfig.from_env()

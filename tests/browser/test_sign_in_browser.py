@@ -22,6 +22,7 @@ from joserfc.jwk import KeySet
 
 from tests.conftest import BOOT_CLIENT_ID
 from tests.conftest import BOOT_CLIENT_SECRET
+from tests.conftest import missing_tool
 from tests.live.server import free_port
 from tests.live.server import live_server
 
@@ -46,9 +47,7 @@ ARTIFACTS = Path(os.environ.get("RUNEGATE_TEST_ARTIFACTS", "var/test-artifacts")
 
 def _chromium() -> str:
     if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing (.ci/run installs Debian's chromium)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        missing_tool("Debian's chromium is not installed (apt-get install chromium)")
     return CHROMIUM
 
 

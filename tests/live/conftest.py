@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_tool
 from tests.live.pg_cluster import PgCluster
 from tests.live.pg_cluster import bin_dir
 from tests.live.server import free_port
@@ -23,7 +24,7 @@ from tests.live.server import free_port
 def pg_cluster() -> Iterator[PgCluster]:
     binaries = bin_dir()
     if binaries is None:
-        pytest.skip("PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are not installed")
+        missing_tool("PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are not installed")
     user = None
     if os.geteuid() == 0:  # initdb and pg_ctl refuse root: run them as `postgres`
         user = "postgres"
@@ -94,7 +95,7 @@ class RedisServer:
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server is not installed")
+        missing_tool("redis-server is not installed")
     server = RedisServer(binary, tmp_path)
     server.start()
     try:

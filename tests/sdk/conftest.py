@@ -4,7 +4,6 @@ Asgardeo's guides set one up, authorized for `/scim2/Me` (`internal_login`)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import pytest
 
 from tests.conftest import BOOT_CLIENT_ID
 from tests.conftest import BOOT_CLIENT_SECRET
+from tests.conftest import missing_tool
 from tests.live.server import free_port
 from tests.live.server import live_server
 
@@ -32,10 +32,7 @@ def require_tool(name: str, fallback: str | None = None) -> str:
     """The tool's path; under CI=true a missing tool fails the test instead of skipping."""
     found = shutil.which(name) or (fallback if fallback and Path(fallback).exists() else None)
     if found is None:
-        message = f"{name} is missing (needed by the SDK compatibility tests)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"{name} is missing (needed by the SDK compatibility tests)")
     return found
 
 

@@ -24,6 +24,7 @@ import pytest
 
 from tests.browser.test_sign_in_browser import CHROMIUM
 from tests.browser.test_sign_in_browser import CHROMIUM_ARGS
+from tests.conftest import missing_tool
 from tests.live.server import free_port
 from tests.sdk.conftest import PASSWORD
 from tests.sdk.conftest import USER
@@ -68,10 +69,7 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Node:
         check=False,
     )
     if done.returncode != 0:
-        message = f"npm ci failed: {done.stderr[-2000:]}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"npm ci failed: {done.stderr[-2000:]}")
     return Node(binary, app_dir)
 
 
