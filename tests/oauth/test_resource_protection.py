@@ -10,6 +10,8 @@ from fastapi import FastAPI
 
 from runegate.http.auth import Access
 from runegate.http.auth import require_scopes
+from tests.conftest import BOOT_CLIENT_ID
+from tests.conftest import BOOT_CLIENT_SECRET
 from tests.conftest import basic_auth
 from tests.conftest import bearer
 from tests.conftest import get_token
@@ -127,7 +129,7 @@ async def test_concurrent_lookups_share_queries_and_keep_organizations_apart(mak
     answer = await http.post(
         "/t/default/oauth2/revoke",
         data={"token": revoked},
-        headers=basic_auth(*await bootstrap_credentials()),
+        headers=basic_auth(BOOT_CLIENT_ID, BOOT_CLIENT_SECRET),
     )
     assert answer.status_code == 200
 
@@ -147,10 +149,3 @@ async def test_concurrent_lookups_share_queries_and_keep_organizations_apart(mak
         assert response.status_code == expected, (org, response.text)
     lookup = app.state.runegate.token_verifier.lookup
     assert not lookup.reader._pending  # every waiting lookup was answered
-
-
-async def bootstrap_credentials() -> tuple[str, str]:
-    from tests.conftest import BOOT_CLIENT_ID
-    from tests.conftest import BOOT_CLIENT_SECRET
-
-    return BOOT_CLIENT_ID, BOOT_CLIENT_SECRET

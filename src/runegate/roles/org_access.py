@@ -54,12 +54,13 @@ MAX_CACHED = 50_000
 
 
 class OrganizationAccess:
-    def __init__(self, db: Database, caches: CacheRegistry | None = None) -> None:
+    def __init__(self, db: Database, caches: CacheRegistry) -> None:
+        """`caches`: the app's registry, so a role change anywhere clears these facts
+        (a private registry would never be told)."""
         self.db = db
-        registry = caches or CacheRegistry()
-        self._admins: Cache[bool] = Cache(registry, "org_administrators", MAX_CACHED, ROLES)
+        self._admins: Cache[bool] = Cache(caches, "org_administrators", MAX_CACHED, ROLES)
         self._admin_scopes: Cache[frozenset[str]] = Cache(
-            registry, "org_administrator_scopes", MAX_CACHED, ROLES
+            caches, "org_administrator_scopes", MAX_CACHED, ROLES
         )
 
     async def _sub_org(self, tenant: TenantContext, condition: Any) -> OrgFacts | None:
