@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -44,7 +46,17 @@ class IssuedToken(Base):
     auth_time: Mapped[datetime | None] = mapped_column(default=None)
     # Access tokens too: the session's tokens are revoked with it when the application
     # sets `accessToken.revokeTokensWhenIDPSessionTerminated`.
-    sid: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    sid: Mapped[str | None] = mapped_column(String(64), default=None)
+
+    __table_args__ = (
+        # Partial: client_credentials tokens (no session) add no entry (the migration).
+        Index(
+            "ix_issued_token_sid",
+            "sid",
+            sqlite_where=text("sid IS NOT NULL"),
+            postgresql_where=text("sid IS NOT NULL"),
+        ),
+    )
 
 
 class RevokedJti(Base):
