@@ -10,17 +10,14 @@ from fastapi import APIRouter
 from fastapi import FastAPI
 
 from runegate import __version__
-from runegate.audit.context import RequestFactsMiddleware
 from runegate.config import Settings
-from runegate.http.handlers import CatchAllMiddleware
+from runegate.http.direct import DirectRoutes
+from runegate.http.edge import EdgeMiddleware
 from runegate.http.handlers import install_handlers
-from runegate.http.headers import SecurityHeadersMiddleware
-from runegate.http.middleware import BodyLimitMiddleware
 from runegate.http.middleware import TenantMiddleware
 from runegate.oauth.cors import CorsMiddleware
 from runegate.observability.health import health
 from runegate.observability.metrics import Metrics
-from runegate.observability.metrics import MetricsMiddleware
 from runegate.openapi import install_openapi
 from runegate.ratelimit.limiter import Limiter
 from runegate.ratelimit.middleware import RateLimitMiddleware
@@ -28,7 +25,6 @@ from runegate.runtime import settle_heap
 from runegate.secret_check import verify_secret_key
 from runegate.state import AppState
 from runegate.storage.db import Database
-from runegate.tracing import TraceMiddleware
 
 # Surfaces register themselves here: each entry builds routers for one surface.
 RouterFactory = Callable[[AppState], APIRouter]
@@ -92,14 +88,13 @@ def create_app(
     for factory in _surfaces():
         app.include_router(factory(state))
     install_openapi(app)
-    # Innermost first: Trace > Metrics > CatchAll > BodyLimit > Cors > Tenant > Facts > Rate.
+    # Innermost first: Edge > Cors > Tenant > Rate > Direct (then FastAPI).
+    app.add_middleware(DirectRoutes, table=state.direct_routes)
     app.add_middleware(RateLimitMiddleware, limiter=limiter)
-    app.add_middleware(RequestFactsMiddleware)
     app.add_middleware(TenantMiddleware, state=state)
     app.add_middleware(CorsMiddleware, state=state)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(CatchAllMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
-    app.add_middleware(TraceMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware, https=settings.base_url.startswith("https://"))
+    https = settings.base_url.startswith("https://")
+    app.add_middleware(
+        EdgeMiddleware, metrics=metrics, max_bytes=settings.max_body_bytes, https=https
+    )
     return app

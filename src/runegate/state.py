@@ -16,6 +16,7 @@ from runegate.storage.repositories.organizations import OrganizationRepository
 from runegate.tenancy.context import TenantContext
 
 if TYPE_CHECKING:
+    from runegate.http.direct import DirectTable
     from runegate.ratelimit.limiter import Limiter
     from runegate.redis_link import RedisLink
 
@@ -32,6 +33,8 @@ class AppState:
         self.tenants: Cache[TenantContext] = Cache(self.caches, "tenants")
         # Replaced by the token service when it is mounted (runegate.oauth).
         self.token_verifier: TokenVerifier = RejectAllVerifier()
+        # Hot routes served without FastAPI's router (runegate.http.direct).
+        self.direct_routes: DirectTable = {}
 
     async def find_tenant(self, name: str) -> TenantContext | None:
         tenant = self.tenants.get(name)

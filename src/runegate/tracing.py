@@ -10,17 +10,12 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import os
 import re
 import sys
 import uuid
 from datetime import UTC
 from datetime import datetime
-
-from starlette.types import ASGIApp
-from starlette.types import Message
-from starlette.types import Receive
-from starlette.types import Scope
-from starlette.types import Send
 
 trace_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("trace_id", default="-")
 
@@ -32,6 +27,15 @@ def current_trace_id() -> str:
     return trace_id_var.get()
 
 
+def new_trace_id() -> str:
+    """A random (version 4) UUID in its text form, without uuid.UUID's object round trip."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def trace_id_from_headers(traceparent: str | None, request_id: str | None) -> str:
     if traceparent:
         match = _TRACEPARENT.fullmatch(traceparent.strip().lower())
@@ -39,35 +43,20 @@ def trace_id_from_headers(traceparent: str | None, request_id: str | None) -> st
             return str(uuid.UUID(match.group(1)))
     if request_id and _REQUEST_ID.fullmatch(request_id.strip()):
         return request_id.strip()
-    return str(uuid.uuid4())
+    return new_trace_id()
 
 
-class TraceMiddleware:
-    """Pure ASGI middleware: sets the trace id and echoes it as `X-Request-Id`."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope["headers"])
-        traceparent = headers.get(b"traceparent", b"").decode("latin-1") or None
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1") or None
-        trace_id = trace_id_from_headers(traceparent, request_id)
-        token = trace_id_var.set(trace_id)
-        encoded = trace_id.encode()
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", encoded)]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            trace_id_var.reset(token)
+def trace_id_of(headers: list[tuple[bytes, bytes]]) -> str:
+    """The trace id of a request from its raw ASGI headers (`trace_id_from_headers`)."""
+    traceparent = request_id = None
+    for name, value in headers:
+        if name == b"traceparent":
+            traceparent = value.decode("latin-1")
+        elif name == b"x-request-id":
+            request_id = value.decode("latin-1")
+    if traceparent is None and request_id is None:
+        return new_trace_id()
+    return trace_id_from_headers(traceparent, request_id)
 
 
 class TraceIdFilter(logging.Filter):

@@ -1,6 +1,6 @@
 """Who is calling and from where: per-request facts the audit trail records.
 
-`RequestFactsMiddleware` opens one mutable `RequestFacts` per HTTP request (client IP
+The edge (http/edge.py) opens one mutable `RequestFacts` per HTTP request (client IP
 from the ASGI scope, i.e. after the server's trusted-proxy handling); `http/auth.py`
 fills in the caller once its bearer token is verified. Being one mutable object set at
 the outermost layer, it is seen by every task of the request.
@@ -11,10 +11,7 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 
-from starlette.types import ASGIApp
-from starlette.types import Receive
 from starlette.types import Scope
-from starlette.types import Send
 
 SYSTEM_ACTOR = "system"
 
@@ -49,18 +46,10 @@ def client_ip(scope: Scope) -> str | None:
     return str(client[0]) if client else None
 
 
-class RequestFactsMiddleware:
-    """Pure ASGI middleware: one `RequestFacts` per HTTP request."""
+def open_facts(scope: Scope) -> contextvars.Token[RequestFacts | None]:
+    """Start one request's facts (the edge, http/edge.py, calls this first)."""
+    return _facts.set(RequestFacts(client_ip=client_ip(scope)))
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        token = _facts.set(RequestFacts(client_ip=client_ip(scope)))
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            _facts.reset(token)
+def close_facts(token: contextvars.Token[RequestFacts | None]) -> None:
+    _facts.reset(token)

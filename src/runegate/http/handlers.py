@@ -12,15 +12,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp
-from starlette.types import Message
-from starlette.types import Receive
-from starlette.types import Scope
-from starlette.types import Send
 
 from runegate import errors
 from runegate.http.errors import render
-from runegate.http.errors import render_unexpected
 from runegate.http.errors import surface_for_path
 
 log = logging.getLogger("runegate.http")
@@ -104,36 +98,3 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.IdpError, _idp_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-
-
-class CatchAllMiddleware:
-    """Last line of defence: an unexpected exception becomes the surface's generic 500."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            if started:
-                log.error("error after the response started", exc_info=exc)
-                return
-            surface = surface_for_path(scope["path"])
-            mapped = exc if isinstance(exc, errors.IdpError) else unavailable_database(exc)
-            if mapped is not None:
-                response = render(surface, mapped)
-            else:
-                response = render_unexpected(surface, exc)
-            await response(scope, receive, send)

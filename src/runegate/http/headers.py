@@ -1,4 +1,5 @@
-"""Security headers on every HTML response (pages that set their own keep them).
+"""Security headers on every HTML response (pages that set their own keep them); the
+edge (http/edge.py) adds them.
 
 Content-Security-Policy without inline script and with `frame-ancestors 'none'`,
 Referrer-Policy, X-Content-Type-Options and X-Frame-Options; HSTS (RFC 6797) when the
@@ -7,13 +8,6 @@ script) gets a policy allowing exactly that; see docs/security.md.
 """
 
 from __future__ import annotations
-
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp
-from starlette.types import Message
-from starlette.types import Receive
-from starlette.types import Scope
-from starlette.types import Send
 
 STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 DOCS_CSP = (
@@ -24,27 +18,29 @@ DOCS_CSP = (
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
-        self.app = app
-        self.https = https
+_HTML_DEFAULTS = (
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
+_CSP = b"content-security-policy"
+_HSTS = b"strict-transport-security"
+_STRICT_CSP = STRICT_CSP.encode()
+_DOCS_CSP = DOCS_CSP.encode()
+_HSTS_VALUE = HSTS.encode()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        csp = DOCS_CSP if scope.get("path") == "/docs" else STRICT_CSP
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", csp)
-                    headers.setdefault("X-Frame-Options", "DENY")
-                    headers.setdefault("X-Content-Type-Options", "nosniff")
-                    headers.setdefault("Referrer-Policy", "no-referrer")
-                if self.https:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
-            await send(message)
+def csp_for(path: str) -> bytes:
+    return _DOCS_CSP if path == "/docs" else _STRICT_CSP
 
-        await self.app(scope, receive, send_with_headers)
+
+def add_security_headers(headers: list[tuple[bytes, bytes]], csp: bytes, https: bool) -> None:
+    """Add what a response lacks (a page that sets its own header keeps it): the HTML
+    defaults when its content type is text/html, HSTS on every response when https."""
+    names = {name.lower(): value for name, value in headers}
+    if names.get(b"content-type", b"").startswith(b"text/html"):
+        for name, value in ((_CSP, csp), *_HTML_DEFAULTS):
+            if name not in names:
+                headers.append((name, value))
+    if https and _HSTS not in names:
+        headers.append((_HSTS, _HSTS_VALUE))

@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: request body limit and tenant resolution (`/t/{org}`)."""
+"""Pure ASGI middleware: tenant resolution (`/t/{org}`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import re
 from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp
-from starlette.types import Message
 from starlette.types import Receive
 from starlette.types import Scope
 from starlette.types import Send
@@ -18,54 +17,6 @@ from runegate.tenancy.names import is_valid_org_name
 
 if TYPE_CHECKING:
     from runegate.state import AppState
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-class BodyLimitMiddleware:
-    """Refuse request bodies over the limit with 413 (by header, then by count)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        too_large = errors.PayloadTooLarge(
-            f"The request body exceeds the limit of {self.max_bytes} bytes."
-        )
-        surface = surface_for_path(scope["path"])
-        for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
-                await render(surface, too_large)(scope, receive, send)
-                return
-        received = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await render(surface, too_large)(scope, receive, send)
 
 
 # The organization (B2B) APIs served below `/t/{root}/o/...` for a switched token: the

@@ -11,6 +11,7 @@ import orjson
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from runegate.oauth.endpoints.introspection import introspect
 from runegate.oauth.endpoints.revocation import revoke
@@ -76,9 +77,15 @@ def oauth_router(state: AppState) -> APIRouter:
         document = await server.keys.jwks(request.state.tenant.root_id)
         return json_response(document, JWKS_CACHE)
 
-    router.add_route("/t/{org}/oauth2/token", token_endpoint, methods=["POST"])
-    router.add_route("/t/{org}/oauth2/introspect", introspection_endpoint, methods=["POST"])
-    router.add_route("/t/{org}/oauth2/revoke", revocation_endpoint, methods=["POST"])
+    hot = (
+        ("oauth2/token", token_endpoint),
+        ("oauth2/introspect", introspection_endpoint),
+        ("oauth2/revoke", revocation_endpoint),
+    )
+    for path, endpoint in hot:
+        route = Route(f"/t/{{org}}/{path}", endpoint, methods=["POST"])
+        router.routes.append(route)
+        state.direct_routes[("POST", path)] = route  # runegate.http.direct
     router.add_route("/t/{org}/oauth2/jwks", jwks_endpoint, methods=["GET"])
     router.include_router(oidc_router(state))
     return router

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import time
 
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client import CollectorRegistry
@@ -18,13 +17,9 @@ from prometheus_client import Histogram
 from prometheus_client import generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp
-from starlette.types import Message
-from starlette.types import Receive
-from starlette.types import Scope
-from starlette.types import Send
 
 access_log = logging.getLogger("runegate.access")
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class Metrics:
@@ -55,49 +50,23 @@ class Metrics:
             registry=self.registry,
         )
         frozen.set_function(gc.get_freeze_count)
+        # labels() takes a lock and hashes its arguments: keep the children per label set.
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def record(self, method: str, template: str, status: int, elapsed: float) -> None:
+        """Count one finished request (the edge, http/edge.py, calls this)."""
+        if method not in METHODS:
+            method = "OTHER"  # a client's invented method is not a new label set
+        key = (method, template, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(method, template, str(status)),
+                self.latency.labels(method, template),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(elapsed)
 
     async def endpoint(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
-
-
-class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        self.metrics.in_progress.inc()
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            self.metrics.in_progress.dec()
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            method = scope.get("method", "GET")
-            self.metrics.requests.labels(method, template, str(status)).inc()
-            elapsed = time.perf_counter() - start
-            self.metrics.latency.labels(method, template).observe(elapsed)
-            # The path only: query strings may carry codes or tokens.
-            access_log.info(
-                "%s %s %s",
-                method,
-                scope.get("path", ""),
-                status,
-                extra={
-                    "status": status,
-                    "route": template,
-                    "duration_ms": round(elapsed * 1000, 2),
-                },
-            )
