@@ -84,3 +84,45 @@ async def test_concurrent_requests_share_commits_and_each_waits_for_its_own(db: 
 async def test_unknown_columns_are_refused_before_anything_is_written(db: Database) -> None:
     with pytest.raises(ValueError, match="no column"):
         complete({"token_hash": "x", "colour": "blue"})
+
+
+async def test_a_batched_row_reads_back_like_one_the_orm_wrote(db: Database) -> None:
+    """On SQLite the batch bypasses the engine (storage/sqlite_batch.py): every column,
+    datetimes with microseconds included, must read back as through the ORM."""
+    org_id = await org(db)
+    issued = datetime(2026, 11, 28, 15, 4, 5, 123456, tzinfo=UTC)
+    shared = {"issued_at": issued, "expires_at": issued + timedelta(seconds=3600)}
+    extra = {"scope": "a b", "audience": "api", "sid": "session-1", **shared}
+    await db.insert_rows(TABLE, [row(org_id, 1, **extra)])
+    async with db.write() as s:
+        s.add(IssuedToken(**row(org_id, 2, **extra)))
+    async with db.read() as s:
+        found = (await s.execute(select(IssuedToken).order_by(IssuedToken.jti))).scalars().all()
+    batched, orm = (
+        {c.name: getattr(t, c.name) for c in TABLE.columns if c.name not in ("token_hash",)}
+        for t in found
+    )
+    differing = {k for k in batched if batched[k] != orm[k]}
+    assert differing == {"jti", "grant_id"}
+    assert batched["issued_at"].replace(tzinfo=UTC) == issued
+
+
+async def test_two_processes_writers_take_turns_on_one_database(
+    db: Database, database_url: str
+) -> None:
+    """Two Database objects stand for two worker processes: on SQLite each has its own
+    lock-file descriptor, so the cross-process gate (flock) really is contended."""
+    org_id = await org(db)
+    other = Database(database_url, pool_size=5)
+    try:
+        writers = (TokenWriter(db), TokenWriter(other))
+        stores = [writers[n % 2].store(row(org_id, n)) for n in range(300)]
+
+        async def orm_write(n: int) -> None:
+            async with other.write() as s:
+                s.add(IssuedToken(**row(org_id, 1000 + n)))
+
+        await asyncio.gather(*stores, *(orm_write(n) for n in range(20)))
+    finally:
+        await other.dispose()
+    assert await count(db, org_id) == 320

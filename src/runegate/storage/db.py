@@ -31,6 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from runegate.storage.sqlite_batch import SqliteBatchWriter
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A request must fail fast (503) rather than hang when the database is unreachable.
 CONNECT_TIMEOUT_S = 2.0
@@ -120,7 +122,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-class _WriteGate:
+class WriteGate:
     """Serializes SQLite write transactions of all processes on one database file.
 
     SQLite lets one writer in at a time; a writer that finds the lock taken sleeps in its
@@ -166,19 +168,47 @@ class _WriteGate:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._local.release()
 
+    # For a writer thread (storage/sqlite_batch.py): the process's turn is taken on the
+    # event loop, the file lock in the thread, so that a contended lock costs no extra
+    # hop to another thread.
+    async def acquire_local(self) -> int:
+        """Take this process's turn; return the lock file for `lock_file`/`unlock_file`."""
+        await asyncio.wait_for(self._local.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            return self._fileno()
+        except BaseException:
+            self._local.release()
+            raise
+
+    def release_local(self) -> None:
+        self._local.release()
+
+    @staticmethod
+    def lock_file(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks the writer thread, not the event loop
+
+    @staticmethod
+    def unlock_file(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
 
 
-def _write_gate(url: str) -> _WriteGate | None:
+def _write_gate(url: str) -> WriteGate | None:
     parsed = make_url(url)
     if fcntl is None or parsed.get_backend_name() != "sqlite":
         return None
     if parsed.database in (None, "", ":memory:"):
         return None
-    return _WriteGate(str(Path(parsed.database).resolve()))
+    return WriteGate(str(Path(parsed.database).resolve()))
+
+
+def _batch_writer(url: str, engine: AsyncEngine) -> SqliteBatchWriter:
+    path = str(Path(str(make_url(url).database)).resolve())
+    return SqliteBatchWriter(path, engine.dialect, SQLITE_BUSY_TIMEOUT_MS)
 
 
 class Database:
@@ -196,6 +226,7 @@ class Database:
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._bulk_sql: dict[str, tuple[str, list[str]]] = {}
         self._gate = _write_gate(url)
+        self._batch = _batch_writer(url, self.engine) if self._gate is not None else None
         # Called after a write commits, with the change counters it bumped (cache.py).
         self.commit_listeners: list[Callable[[frozenset[str]], None]] = []
 
@@ -247,14 +278,11 @@ class Database:
         if not self.is_sqlite:
             await self._pg_insert_many(table, rows)
             return
-        if self._gate is not None:
-            await self._gate.acquire()
-        try:
-            async with self._write_engine.begin() as conn:
-                await conn.execute(insert(table), rows)
-        finally:
-            if self._gate is not None:
-                self._gate.release()
+        if self._batch is not None and self._gate is not None:
+            await self._batch.insert(table, rows, self._gate)
+            return
+        async with self._write_engine.begin() as conn:  # an in-memory database: no gate
+            await conn.execute(insert(table), rows)
 
     async def _pg_insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:
         compiled = self._bulk_sql.get(table.name)
@@ -294,5 +322,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._batch is not None:
+            await self._batch.close()
+            self._batch = None
         if self._gate is not None:
             self._gate.close()
