@@ -25,6 +25,7 @@ from typing import Literal
 from typing import Protocol
 
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from runegate.crypto.hashing import keyed_hash
 from runegate.crypto.hashing import random_secret
@@ -208,48 +209,80 @@ class RefreshTokens:
         if where is not None:
             tenant = where[0]  # the successor acts in the same sub-organization
         raw = random_secret(32) if client.renew_refresh else presented
-        expires = aware(token.expires_at)
-        if client.extend_refresh:
-            expires = datetime.now(UTC).replace(microsecond=0)
-            expires += timedelta(seconds=client.refresh_lifetime)
+        expires = _successor_expiry(client, token)
         async with self.db.write() as session:
             stored = await session.get(IssuedToken, token.token_hash)
             if stored is None or stored.revoked:
                 return None
-            grant = RefreshGrant(
-                user_id=token.subject,
-                scopes=tuple(token.scope.split()),
-                grant_id=token.grant_id,
-                auth_time=aware(stored.auth_time) if stored.auth_time else None,
-                sid=stored.sid,
-                refresh_token=raw,
-                tenant=tenant,
-                held=where[1] if where is not None else None,
-            )
+            grant = _carried_grant(token, stored, raw, tenant, where)
             if not client.renew_refresh:
                 return grant
-            consumed = await session.execute(
-                update(IssuedToken)
-                .where(IssuedToken.token_hash == token.token_hash, IssuedToken.revoked.is_(False))
-                .values(revoked=True)
-                .execution_options(synchronize_session=False)
-            )
-            if consumed.rowcount != 1:  # type: ignore[attr-defined]
+            if not await _consume(session, token.token_hash):
                 return None
-            session.add(
-                self._row(
-                    tenant,
-                    client,
-                    raw,
-                    user_id=grant.user_id,
-                    scopes=grant.scopes,
-                    grant_id=grant.grant_id,
-                    expires_at=expires,
-                    auth_time=stored.auth_time,
-                    sid=stored.sid,
-                )
-            )
+            session.add(self._successor(tenant, client, grant, stored, expires))
         return grant
+
+    def _successor(
+        self,
+        tenant: TenantContext,
+        client: ClientRecord,
+        grant: RefreshGrant,
+        stored: IssuedToken,
+        expires: datetime,
+    ) -> IssuedToken:
+        """The rotated token's row: same grant, scopes, sign-in time and session."""
+        return self._row(
+            tenant,
+            client,
+            grant.refresh_token,
+            user_id=grant.user_id,
+            scopes=grant.scopes,
+            grant_id=grant.grant_id,
+            expires_at=expires,
+            auth_time=stored.auth_time,
+            sid=stored.sid,
+        )
+
+
+def _successor_expiry(client: ClientRecord, token: StoredToken) -> datetime:
+    """The grant's first expiry, unless the app extends it on every rotation."""
+    if not client.extend_refresh:
+        return aware(token.expires_at)
+    expires = datetime.now(UTC).replace(microsecond=0)
+    return expires + timedelta(seconds=client.refresh_lifetime)
+
+
+def _carried_grant(
+    token: StoredToken,
+    stored: IssuedToken,
+    raw: str,
+    tenant: TenantContext,
+    where: ActingOrg | None,
+) -> RefreshGrant:
+    """What the redeemed token carries on, with `raw` as the refresh token to return."""
+    return RefreshGrant(
+        user_id=token.subject,
+        scopes=tuple(token.scope.split()),
+        grant_id=token.grant_id,
+        auth_time=aware(stored.auth_time) if stored.auth_time else None,
+        sid=stored.sid,
+        refresh_token=raw,
+        tenant=tenant,
+        held=where[1] if where is not None else None,
+    )
+
+
+async def _consume(session: AsyncSession, token_hash: str) -> bool:
+    """Revoke the presented token unless it already is (False: a concurrent redemption
+    consumed it first; only one of two racing redemptions gets a successor)."""
+    consumed = await session.execute(
+        update(IssuedToken)
+        .where(IssuedToken.token_hash == token_hash, IssuedToken.revoked.is_(False))
+        .values(revoked=True)
+        .execution_options(synchronize_session=False)
+    )
+    rows: int = consumed.rowcount  # type: ignore[attr-defined]
+    return rows == 1
 
 
 def _check(found: TokenRow | None, client: ClientRecord) -> Outcome:
