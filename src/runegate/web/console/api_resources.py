@@ -3,6 +3,8 @@ through the API resource management service."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -16,18 +18,16 @@ from runegate.management.api_resources.listing import list_resources
 from runegate.management.api_resources.schemas import ApiResourceCreate
 from runegate.management.api_resources.schemas import ApiResourcePatch
 from runegate.management.api_resources.schemas import ScopeCreate
-from runegate.state import AppState
 from runegate.tenancy.context import TenantContext
 from runegate.web.console.auth import ConsoleAdmin
-from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
-from runegate.web.console.forms import admin_form
 from runegate.web.console.forms import error_text
 from runegate.web.console.forms import field_errors
-from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
+from runegate.web.console.section import Posted
+from runegate.web.console.section import SectionPages
 
 PAGE_SIZE = 100
 SECTION = "api-resources"
@@ -51,10 +51,12 @@ def scopes_of(form: Form) -> list[ScopeCreate]:
     return out
 
 
-class ApiResourcePages:
-    def __init__(self, state: AppState, auth: ConsoleAuth) -> None:
-        self.state = state
-        self.auth = auth
+class ApiResourcePages(SectionPages):
+    section = SECTION
+    path = "/api-resources"
+    template = "console/api_resource.html"
+    id_param = "api_id"
+    refused = (IdpError, ValidationError)
 
     async def index(self, request: Request) -> Response:
         admin = await self.auth.current(request)
@@ -109,11 +111,10 @@ class ApiResourcePages:
         return self._new_page(request, admin, None, None)
 
     async def create(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
+        posted = await self._posted(request, "create")
         if isinstance(posted, Response):
             return posted
-        admin, form = posted
-        tenant: TenantContext = request.state.tenant
+        form, tenant = posted.form, posted.tenant
         try:
             body = ApiResourceCreate(
                 name=form.get("name"),
@@ -123,68 +124,40 @@ class ApiResourcePages:
             )
             created = await service.create_resource(state=self.state, tenant=tenant, body=body)
         except (IdpError, ValidationError) as exc:
-            return self._new_page(request, admin, form, error_text(exc), status_of(exc))
+            return self._new_page(request, posted.admin, form, error_text(exc), status_of(exc))
         return RedirectResponse(console_path(tenant, f"/api-resources/{created.id}"), 303)
 
-    async def show(
-        self, request: Request, *, error: str | None = None, status: int = 200
-    ) -> Response:
-        admin = await self.auth.current(request)
-        if isinstance(admin, Response):
-            return admin
-        tenant: TenantContext = request.state.tenant
-        api_id = str(request.path_params["api_id"])
-        try:
-            resource = await service.get_resource(state=self.state, tenant=tenant, api_id=api_id)
-        except IdpError as exc:
-            return not_found(request, admin, exc, SECTION)
-        return render(
-            request,
-            admin,
-            "console/api_resource.html",
-            status=status,
-            section=SECTION,
-            resource=resource,
-            error=error,
-            saved=request.query_params.get("saved"),
-        )
+    async def _load(
+        self, _admin: ConsoleAdmin, tenant: TenantContext, api_id: str
+    ) -> dict[str, Any]:
+        return {
+            "resource": await service.get_resource(state=self.state, tenant=tenant, api_id=api_id)
+        }
 
-    async def _write(self, request: Request, action: str) -> Response:
-        posted = await admin_form(self.auth, request)
-        if isinstance(posted, Response):
-            return posted
-        _admin, form = posted
-        tenant: TenantContext = request.state.tenant
-        api_id = str(request.path_params["api_id"])
-        try:
-            if action == "delete":
-                form.confirm_delete("API resource")
-                await service.delete_resource(state=self.state, tenant=tenant, api_id=api_id)
-                return RedirectResponse(console_path(tenant, "/api-resources"), 303)
-            if action == "delete-scope":
-                await service.delete_scope(
-                    state=self.state, tenant=tenant, api_id=api_id, name=form.get("scope")
-                )
-            else:
-                body = _patch_body(form, action)
-                await service.patch_resource(
-                    state=self.state, tenant=tenant, api_id=api_id, body=body
-                )
-        except (IdpError, ValidationError) as exc:
-            return await self.show(request, error=error_text(exc), status=status_of(exc))
-        return RedirectResponse(console_path(tenant, f"/api-resources/{api_id}?saved=1"), 303)
+    async def _apply(self, posted: Posted) -> None:
+        form, tenant, api_id = posted.form, posted.tenant, posted.object_id
+        if posted.action == "delete":
+            form.confirm_delete("API resource")
+            await service.delete_resource(state=self.state, tenant=tenant, api_id=api_id)
+        elif posted.action == "delete-scope":
+            await service.delete_scope(
+                state=self.state, tenant=tenant, api_id=api_id, name=form.get("scope")
+            )
+        else:
+            body = _patch_body(form, posted.action)
+            await service.patch_resource(state=self.state, tenant=tenant, api_id=api_id, body=body)
 
     async def update(self, request: Request) -> Response:
-        return await self._write(request, "update")
+        return await self._change(request, "update")
 
     async def add_scope(self, request: Request) -> Response:
-        return await self._write(request, "add-scope")
+        return await self._change(request, "add-scope")
 
     async def delete_scope(self, request: Request) -> Response:
-        return await self._write(request, "delete-scope")
+        return await self._change(request, "delete-scope")
 
     async def delete(self, request: Request) -> Response:
-        return await self._write(request, "delete")
+        return await self._change(request, "delete")
 
 
 def _patch_body(form: Form, action: str) -> ApiResourcePatch:

@@ -4,6 +4,8 @@ access token type and lifetimes). Every action calls the management services."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,18 +23,17 @@ from runegate.management.applications.listing import list_applications
 from runegate.management.applications.oidc_schemas import OidcConfig
 from runegate.management.applications.schemas import ApplicationCreate
 from runegate.management.applications.schemas import ApplicationPatch
-from runegate.state import AppState
 from runegate.tenancy.context import TenantContext
 from runegate.web.console.auth import ConsoleAdmin
-from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
-from runegate.web.console.forms import admin_form
 from runegate.web.console.forms import error_text
 from runegate.web.console.forms import field_errors
 from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
+from runegate.web.console.section import Posted
+from runegate.web.console.section import SectionPages
 
 PAGE_SIZE = 50
 # The Console's templates, as Asgardeo's "new application" page offers them.
@@ -49,16 +50,20 @@ NEW_APP_FIELDS = (
     ("name", ("name",)),
 )
 TOKEN_TYPES = (("Default", "Opaque (Default)"), ("JWT", "JWT"))
+# A tab of one application's page: (request, administrator, application id) -> page.
+Tab = Callable[[Request, ConsoleAdmin, str], Awaitable[Response]]
+Page = Callable[..., Awaitable[Response]]  # a tab with its keywords (error, status, saved)
+Save = Callable[[Posted], Awaitable[None]]
 
 
 def app_url(tenant: TenantContext, app_id: str, tab: str = "") -> str:
     return console_path(tenant, f"/applications/{app_id}{tab}")
 
 
-class ApplicationPages:
-    def __init__(self, state: AppState, auth: ConsoleAuth) -> None:
-        self.state = state
-        self.auth = auth
+class ApplicationPages(SectionPages):
+    section = "applications"
+    path = "/applications"
+    id_param = "app_id"
 
     async def _admin(self, request: Request) -> ConsoleAdmin | Response:
         return await self.auth.current(request)
@@ -122,11 +127,10 @@ class ApplicationPages:
         )
 
     async def create(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
+        posted = await self._posted(request, "create")
         if isinstance(posted, Response):
             return posted
-        admin, form = posted
-        tenant: TenantContext = request.state.tenant
+        admin, form, tenant = posted.admin, posted.form, posted.tenant
         values = {k: form.get(k) for k in ("name", "template", "callback", "description")}
         try:
             body = _create_body(values)
@@ -141,11 +145,15 @@ class ApplicationPages:
 
     # -- one application --------------------------------------------------------------
 
-    async def general(self, request: Request) -> Response:
+    async def _tab(self, request: Request, page: Tab) -> Response:
+        """A tab of one application's page, for the signed-in administrator."""
         admin = await self._admin(request)
         if isinstance(admin, Response):
             return admin
-        return await self._general_page(request, admin, str(request.path_params["app_id"]))
+        return await page(request, admin, str(request.path_params["app_id"]))
+
+    async def general(self, request: Request) -> Response:
+        return await self._tab(request, self._general_page)
 
     async def _general_page(
         self,
@@ -178,30 +186,33 @@ class ApplicationPages:
         return not_found(request, admin, exc, "applications")
 
     async def update(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
+        return await self._save(request, "update", self._general_page, self._patch)
+
+    async def _patch(self, posted: Posted) -> None:
+        form = posted.form
+        body = ApplicationPatch(name=form.get("name"), description=form.get("description"))
+        await service.patch_application(
+            state=self.state, tenant=posted.tenant, app_id=posted.object_id, body=body
+        )
+
+    async def _save(self, request: Request, action: str, page: Page, save: Save) -> Response:
+        """A tab's form: save it, then show the tab saved, or again with the error."""
+        posted = await self._posted(request, action)
         if isinstance(posted, Response):
             return posted
-        admin, form = posted
-        tenant: TenantContext = request.state.tenant
-        app_id = str(request.path_params["app_id"])
+        admin, app_id = posted.admin, posted.object_id
         try:
-            body = ApplicationPatch(name=form.get("name"), description=form.get("description"))
-            await service.patch_application(
-                state=self.state, tenant=tenant, app_id=app_id, body=body
-            )
+            await save(posted)
         except (IdpError, ValidationError) as exc:
-            return await self._general_page(
-                request, admin, app_id, error=error_text(exc), status=status_of(exc)
-            )
-        return await self._general_page(request, admin, app_id, saved=True)
+            return await page(request, admin, app_id, error=error_text(exc), status=status_of(exc))
+        return await page(request, admin, app_id, saved=True)
 
     async def delete(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
+        posted = await self._posted(request, "delete")
         if isinstance(posted, Response):
             return posted
-        admin, form = posted
-        tenant: TenantContext = request.state.tenant
-        app_id = str(request.path_params["app_id"])
+        admin, form, tenant = posted.admin, posted.form, posted.tenant
+        app_id = posted.object_id
         if form.get("confirm") != "yes":
             message = "Tick the box to confirm that the application is to be deleted."
             return await self._general_page(request, admin, app_id, error=message, status=400)
@@ -214,10 +225,7 @@ class ApplicationPages:
     # -- protocol tab -----------------------------------------------------------------
 
     async def protocol(self, request: Request) -> Response:
-        admin = await self._admin(request)
-        if isinstance(admin, Response):
-            return admin
-        return await self._protocol_page(request, admin, str(request.path_params["app_id"]))
+        return await self._tab(request, self._protocol_page)
 
     async def _protocol_page(
         self,
@@ -260,29 +268,20 @@ class ApplicationPages:
         )
 
     async def update_protocol(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
-        if isinstance(posted, Response):
-            return posted
-        admin, form = posted
-        tenant: TenantContext = request.state.tenant
-        app_id = str(request.path_params["app_id"])
-        try:
-            current = await inbound.get_oidc(state=self.state, tenant=tenant, app_id=app_id)
-            body = _protocol_body(current, form)
-            await inbound.put_oidc(state=self.state, tenant=tenant, app_id=app_id, body=body)
-        except (IdpError, ValidationError) as exc:
-            return await self._protocol_page(
-                request, admin, app_id, error=error_text(exc), status=status_of(exc)
-            )
-        return await self._protocol_page(request, admin, app_id, saved=True)
+        return await self._save(request, "update-protocol", self._protocol_page, self._put_oidc)
+
+    async def _put_oidc(self, posted: Posted) -> None:
+        tenant, app_id = posted.tenant, posted.object_id
+        current = await inbound.get_oidc(state=self.state, tenant=tenant, app_id=app_id)
+        body = _protocol_body(current, posted.form)
+        await inbound.put_oidc(state=self.state, tenant=tenant, app_id=app_id, body=body)
 
     async def regenerate_secret(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
+        posted = await self._posted(request, "regenerate-secret")
         if isinstance(posted, Response):
             return posted
-        admin, _form = posted
-        tenant: TenantContext = request.state.tenant
-        app_id = str(request.path_params["app_id"])
+        admin, _form, tenant = posted.admin, posted.form, posted.tenant
+        app_id = posted.object_id
         try:
             config = await inbound.regenerate_secret(state=self.state, tenant=tenant, app_id=app_id)
         except IdpError as exc:

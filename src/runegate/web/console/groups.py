@@ -3,6 +3,8 @@ identity group service that SCIM uses (membership changes clear cached role scop
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -11,18 +13,17 @@ from starlette.responses import Response
 from runegate.errors import IdpError
 from runegate.errors import InvalidInput
 from runegate.identity import groups as identity
-from runegate.state import AppState
 from runegate.storage.models.user import Group
 from runegate.storage.repositories.users import GroupRepository
 from runegate.storage.repositories.users import UserRepository
 from runegate.tenancy.context import TenantContext
-from runegate.web.console.auth import ConsoleAuth
+from runegate.web.console.auth import ConsoleAdmin
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
-from runegate.web.console.forms import admin_form
-from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
+from runegate.web.console.section import Posted
+from runegate.web.console.section import SectionPages
 
 PAGE_SIZE = 50
 SECTION = "groups"
@@ -60,10 +61,11 @@ async def changed_members(
     return profile
 
 
-class GroupPages:
-    def __init__(self, state: AppState, auth: ConsoleAuth) -> None:
-        self.state = state
-        self.auth = auth
+class GroupPages(SectionPages):
+    section = SECTION
+    path = "/groups"
+    template = "console/group.html"
+    id_param = "group_id"
 
     async def index(
         self,
@@ -76,18 +78,9 @@ class GroupPages:
         admin = await self.auth.current(request)
         if isinstance(admin, Response):
             return admin
-        tenant: TenantContext = request.state.tenant
-        search = request.query_params.get("q", "").strip()[:200]
-        where = Group.display_name_ci.contains(search.lower(), autoescape=True) if search else None
-        async with self.state.db.read() as session:
-            total, rows = await identity.search_groups(
-                session,
-                tenant,
-                where=where,
-                order_by=[Group.display_name_ci],
-                offset=0,
-                limit=PAGE_SIZE,
-            )
+        search, total, rows = await self._search(
+            request, identity.search_groups, Group.display_name_ci, PAGE_SIZE
+        )
         return render(
             request,
             admin,
@@ -102,12 +95,11 @@ class GroupPages:
         )
 
     async def create(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
+        posted = await self._posted(request, "create")
         if isinstance(posted, Response):
             return posted
-        _admin, form = posted
-        tenant: TenantContext = request.state.tenant
-        name = form.get("displayName")
+        tenant = posted.tenant
+        name = posted.form.get("displayName")
         try:
             if not name:
                 raise InvalidInput("Enter the group's name.")
@@ -122,61 +114,34 @@ class GroupPages:
             )
         return RedirectResponse(console_path(tenant, f"/groups/{group.id}"), 303)
 
-    async def show(
-        self, request: Request, *, error: str | None = None, status: int = 200
-    ) -> Response:
-        admin = await self.auth.current(request)
-        if isinstance(admin, Response):
-            return admin
-        tenant: TenantContext = request.state.tenant
-        try:
-            async with self.state.db.read() as session:
-                repo = GroupRepository(session, tenant=tenant)
-                group = await repo.get(str(request.path_params["group_id"]))
-                members = [user for user, _ in await repo.members(group.id)]
-        except IdpError as exc:
-            return not_found(request, admin, exc, SECTION)
-        return render(
-            request,
-            admin,
-            "console/group.html",
-            status=status,
-            section=SECTION,
-            group=group,
-            members=members,
-            error=error,
-            saved=request.query_params.get("saved"),
-        )
+    async def _load(
+        self, _admin: ConsoleAdmin, tenant: TenantContext, group_id: str
+    ) -> dict[str, Any]:
+        async with self.state.db.read() as session:
+            repo = GroupRepository(session, tenant=tenant)
+            group = await repo.get(group_id)
+            members = [user for user, _ in await repo.members(group.id)]
+        return {"group": group, "members": members}
 
-    async def _change(self, request: Request, action: str) -> Response:
-        posted = await admin_form(self.auth, request)
-        if isinstance(posted, Response):
-            return posted
-        _admin, form = posted
-        tenant: TenantContext = request.state.tenant
-        group_id = str(request.path_params["group_id"])
-        try:
-            async with self.state.db.write() as session:
-                group = await GroupRepository(session, tenant=tenant).get(group_id)
-                if action == "delete":
-                    form.confirm_delete("group")
-                    await identity.delete_group(session, tenant, group.id, expected_version=None)
-                    return RedirectResponse(console_path(tenant, "/groups"), 303)
-                if action == "rename":
-                    ids = [
-                        u.id
-                        for u, _ in await GroupRepository(session, tenant=tenant).members(group.id)
-                    ]
-                    profile = await member_profile(session, tenant, group, ids)
-                    profile.display_name = form.get("displayName")[:255]
-                    if not profile.display_name:
-                        raise InvalidInput("Enter the group's name.")
-                else:
-                    profile = await changed_members(session, tenant, group, action, form)
-                await identity.update_group(session, tenant, group.id, profile)
-        except IdpError as exc:
-            return await self.show(request, error=exc.description, status=status_of(exc))
-        return RedirectResponse(console_path(tenant, f"/groups/{group_id}?saved=1"), 303)
+    async def _apply(self, posted: Posted) -> None:
+        form, tenant, action = posted.form, posted.tenant, posted.action
+        async with self.state.db.write() as session:
+            group = await GroupRepository(session, tenant=tenant).get(posted.object_id)
+            if action == "delete":
+                form.confirm_delete("group")
+                await identity.delete_group(session, tenant, group.id, expected_version=None)
+                return
+            if action == "rename":
+                ids = [
+                    u.id for u, _ in await GroupRepository(session, tenant=tenant).members(group.id)
+                ]
+                profile = await member_profile(session, tenant, group, ids)
+                profile.display_name = form.get("displayName")[:255]
+                if not profile.display_name:
+                    raise InvalidInput("Enter the group's name.")
+            else:
+                profile = await changed_members(session, tenant, group, action, form)
+            await identity.update_group(session, tenant, group.id, profile)
 
     async def rename(self, request: Request) -> Response:
         return await self._change(request, "rename")

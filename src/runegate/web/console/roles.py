@@ -6,6 +6,7 @@ an organization role's offers every API resource's scopes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -26,20 +27,19 @@ from runegate.roles.listing import audience_names
 from runegate.roles.listing import load_links
 from runegate.roles.wire import RoleLinks
 from runegate.roles.wire import input_of
-from runegate.state import AppState
 from runegate.storage.models.role import Role
 from runegate.storage.repositories.roles import RoleRepository
 from runegate.storage.repositories.users import GroupRepository
 from runegate.storage.repositories.users import UserRepository
 from runegate.tenancy.context import TenantContext
-from runegate.web.console.auth import ConsoleAuth
+from runegate.web.console.auth import ConsoleAdmin
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
-from runegate.web.console.forms import admin_form
 from runegate.web.console.forms import field_errors
-from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
+from runegate.web.console.section import Posted
+from runegate.web.console.section import SectionPages
 
 SECTION = "roles"
 # The new-role form's fields and the words the role service's messages use for them.
@@ -89,10 +89,11 @@ async def changed_input(
     return data
 
 
-class RolePages:
-    def __init__(self, state: AppState, auth: ConsoleAuth) -> None:
-        self.state = state
-        self.auth = auth
+class RolePages(SectionPages):
+    section = SECTION
+    path = "/roles"
+    template = "console/role.html"
+    id_param = "role_id"
 
     async def _applications(self, tenant: TenantContext) -> list[tuple[str, str]]:
         listed = await list_applications(
@@ -130,11 +131,10 @@ class RolePages:
         )
 
     async def create(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
+        posted = await self._posted(request, "create")
         if isinstance(posted, Response):
             return posted
-        _admin, form = posted
-        tenant: TenantContext = request.state.tenant
+        form, tenant = posted.form, posted.tenant
         audience = form.get("audience")
         data = service.RoleInput(display_name=form.get("displayName")[:255])
         if audience != "organization":
@@ -180,54 +180,27 @@ class RolePages:
                 out.append(PickerGroup(resource.name, resource.identifier, scopes))
         return out
 
-    async def show(
-        self, request: Request, *, error: str | None = None, status: int = 200
-    ) -> Response:
-        admin = await self.auth.current(request)
-        if isinstance(admin, Response):
-            return admin
-        tenant: TenantContext = request.state.tenant
-        try:
-            async with self.state.db.read() as session:
-                role = await RoleRepository(session, tenant=tenant).get(
-                    str(request.path_params["role_id"])
-                )
-                links: RoleLinks = await load_links(session, tenant, role)
-        except IdpError as exc:
-            return not_found(request, admin, exc, SECTION)
-        return render(
-            request,
-            admin,
-            "console/role.html",
-            status=status,
-            section=SECTION,
-            role=role,
-            links=links,
-            held={name for name, _ in links.permissions},
-            picker=await self._picker(tenant, role),
-            error=error,
-            saved=request.query_params.get("saved"),
-        )
+    async def _load(
+        self, _admin: ConsoleAdmin, tenant: TenantContext, role_id: str
+    ) -> dict[str, Any]:
+        async with self.state.db.read() as session:
+            role = await RoleRepository(session, tenant=tenant).get(role_id)
+            links: RoleLinks = await load_links(session, tenant, role)
+        return {"role": role, "links": links, "held": {name for name, _ in links.permissions}}
 
-    async def _change(self, request: Request, action: str) -> Response:
-        posted = await admin_form(self.auth, request)
-        if isinstance(posted, Response):
-            return posted
-        _admin, form = posted
-        tenant: TenantContext = request.state.tenant
-        role_id = str(request.path_params["role_id"])
-        try:
-            async with self.state.db.write() as session:
-                role = await RoleRepository(session, tenant=tenant).get(role_id)
-                if action == "delete":
-                    form.confirm_delete("role")
-                    await service.delete_role(session, tenant, role.id)
-                    return RedirectResponse(console_path(tenant, "/roles"), 303)
-                data = await changed_input(session, tenant, role, action, form)
-                await service.update_role(session, tenant, role.id, data)
-        except IdpError as exc:
-            return await self.show(request, error=exc.description, status=status_of(exc))
-        return RedirectResponse(console_path(tenant, f"/roles/{role_id}?saved=1"), 303)
+    async def _extra(self, tenant: TenantContext, context: dict[str, Any]) -> dict[str, Any]:
+        return {"picker": await self._picker(tenant, context["role"])}
+
+    async def _apply(self, posted: Posted) -> None:
+        tenant = posted.tenant
+        async with self.state.db.write() as session:
+            role = await RoleRepository(session, tenant=tenant).get(posted.object_id)
+            if posted.action == "delete":
+                posted.form.confirm_delete("role")
+                await service.delete_role(session, tenant, role.id)
+                return
+            data = await changed_input(session, tenant, role, posted.action, posted.form)
+            await service.update_role(session, tenant, role.id, data)
 
     async def rename(self, request: Request) -> Response:
         return await self._change(request, "rename")

@@ -14,18 +14,16 @@ from runegate.errors import IdpError
 from runegate.errors import InvalidInput
 from runegate.identity import users as identity
 from runegate.identity.passwords import prehashed
-from runegate.state import AppState
 from runegate.storage.models.user import User
 from runegate.tenancy.context import TenantContext
 from runegate.web.console.auth import ConsoleAdmin
-from runegate.web.console.auth import ConsoleAuth
 from runegate.web.console.auth import console_path
 from runegate.web.console.forms import Form
-from runegate.web.console.forms import admin_form
 from runegate.web.console.forms import field_errors
-from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
+from runegate.web.console.section import Posted
+from runegate.web.console.section import SectionPages
 
 PAGE_SIZE = 50
 SECTION = "users"
@@ -96,27 +94,19 @@ def same_profile(user: User, **changes: Any) -> identity.UserProfile:
     return profile
 
 
-class UserPages:
-    def __init__(self, state: AppState, auth: ConsoleAuth) -> None:
-        self.state = state
-        self.auth = auth
+class UserPages(SectionPages):
+    section = SECTION
+    path = "/users"
+    template = "console/user.html"
+    id_param = "user_id"
 
     async def index(self, request: Request) -> Response:
         admin = await self.auth.current(request)
         if isinstance(admin, Response):
             return admin
-        tenant: TenantContext = request.state.tenant
-        search = request.query_params.get("q", "").strip()[:200]
-        where = User.user_name_ci.contains(search.lower(), autoescape=True) if search else None
-        async with self.state.db.read() as session:
-            total, rows = await identity.search_users(
-                session,
-                tenant,
-                where=where,
-                order_by=[User.user_name_ci],
-                offset=0,
-                limit=PAGE_SIZE,
-            )
+        search, total, rows = await self._search(
+            request, identity.search_users, User.user_name_ci, PAGE_SIZE
+        )
         return render(
             request,
             admin,
@@ -149,11 +139,10 @@ class UserPages:
         return self._new_page(request, admin, Form({}), None, 200)
 
     async def create(self, request: Request) -> Response:
-        posted = await admin_form(self.auth, request)
+        posted = await self._posted(request, "create")
         if isinstance(posted, Response):
             return posted
-        admin, form = posted
-        tenant: TenantContext = request.state.tenant
+        form, tenant = posted.form, posted.tenant
         password = form.fields.get("password", [""])[0]
         try:
             profile = profile_from(form, None)
@@ -162,60 +151,35 @@ class UserPages:
             async with prehashed([password]), self.state.db.write() as session:
                 user = await identity.create_user(session, tenant, profile, password=password)
         except IdpError as exc:
-            return self._new_page(request, admin, form, exc.description, status_of(exc))
+            return self._new_page(request, posted.admin, form, exc.description, status_of(exc))
         return RedirectResponse(console_path(tenant, f"/users/{user.id}?saved=1"), 303)
 
-    async def show(
-        self, request: Request, *, error: str | None = None, status: int = 200
-    ) -> Response:
-        admin = await self.auth.current(request)
-        if isinstance(admin, Response):
-            return admin
-        tenant: TenantContext = request.state.tenant
-        try:
-            async with self.state.db.read() as session:
-                user = await identity.get_user(session, tenant, str(request.path_params["user_id"]))
-        except IdpError as exc:
-            return not_found(request, admin, exc, SECTION)
-        return render(
-            request,
-            admin,
-            "console/user.html",
-            status=status,
-            section=SECTION,
-            user=user,
-            email=identity.primary_email(user.emails) or "",
-            is_self=user.id == admin.user_id,
-            error=error,
-            saved=request.query_params.get("saved"),
-        )
+    async def _load(
+        self, admin: ConsoleAdmin, tenant: TenantContext, user_id: str
+    ) -> dict[str, Any]:
+        async with self.state.db.read() as session:
+            user = await identity.get_user(session, tenant, user_id)
+        return {
+            "user": user,
+            "email": identity.primary_email(user.emails) or "",
+            "is_self": user.id == admin.user_id,
+        }
 
-    async def _change(self, request: Request, action: str) -> Response:
-        posted = await admin_form(self.auth, request)
-        if isinstance(posted, Response):
-            return posted
-        admin, form = posted
-        tenant: TenantContext = request.state.tenant
-        user_id = str(request.path_params["user_id"])
+    async def _apply(self, posted: Posted) -> None:
+        form, tenant, user_id, action = posted.form, posted.tenant, posted.object_id, posted.action
         password = form.fields.get("password", [""])[0] if action == "password" else None
-        try:
-            if action in ("disable", "delete") and user_id == admin.user_id:
-                raise InvalidInput(NOT_YOURSELF)
-            if action == "password" and not password:
-                raise InvalidInput("Enter the new password.")
-            async with prehashed([password] if password else []), self.state.db.write() as s:
-                user = await identity.get_user(s, tenant, user_id)
-                if action == "delete":
-                    form.confirm_delete("user")
-                    await identity.delete_user(s, tenant, user.id, expected_version=None)
-                else:
-                    profile = _changed_profile(action, form, user)
-                    await identity.update_user(s, tenant, user.id, profile, password=password)
-        except IdpError as exc:
-            return await self.show(request, error=exc.description, status=status_of(exc))
-        if action == "delete":
-            return RedirectResponse(console_path(tenant, "/users"), 303)
-        return RedirectResponse(console_path(tenant, f"/users/{user_id}?saved=1"), 303)
+        if action in ("disable", "delete") and user_id == posted.admin.user_id:
+            raise InvalidInput(NOT_YOURSELF)
+        if action == "password" and not password:
+            raise InvalidInput("Enter the new password.")
+        async with prehashed([password] if password else []), self.state.db.write() as s:
+            user = await identity.get_user(s, tenant, user_id)
+            if action == "delete":
+                form.confirm_delete("user")
+                await identity.delete_user(s, tenant, user.id, expected_version=None)
+            else:
+                profile = _changed_profile(action, form, user)
+                await identity.update_user(s, tenant, user.id, profile, password=password)
 
     async def update(self, request: Request) -> Response:
         return await self._change(request, "profile")
