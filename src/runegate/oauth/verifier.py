@@ -10,6 +10,8 @@ verification), of another organization, or of an application that is not ACTIVE 
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -20,6 +22,7 @@ from sqlalchemy import String
 from sqlalchemy import any_
 from sqlalchemy import bindparam
 from sqlalchemy import exists
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -71,9 +74,11 @@ _BASE = select(*_TOKEN_COLUMNS, _APPS.c.state, _APPS.c.secret_generation).join_f
     _TOKENS, _APPS, _APPS.c.id == _TOKENS.c.application_id
 )
 # Built once (one cached compiled form each). HashReader batches: one array parameter on
-# PostgreSQL, an expanding IN on SQLite.
+# PostgreSQL, one JSON array (`json_each`, still a primary-key search per hash) on SQLite,
+# so that each is one SQL text whatever the batch size.
 BY_HASHES_PG = _BASE.where(_TOKENS.c.token_hash == any_(bindparam("hs", type_=ARRAY(String))))
-BY_HASHES_SQLITE = _BASE.where(_TOKENS.c.token_hash.in_(bindparam("hs", expanding=True)))
+_JSON_HASHES = func.json_each(bindparam("hs", type_=String)).table_valued("value")
+BY_HASHES_SQLITE = _BASE.where(_TOKENS.c.token_hash.in_(select(_JSON_HASHES.c.value)))
 BY_JTI = _BASE.where(
     _TOKENS.c.jti == bindparam("j"),
     _TOKENS.c.format == "jwt",
@@ -99,6 +104,7 @@ class HashReader:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.statement = BY_HASHES_SQLITE if db.is_sqlite else BY_HASHES_PG
+        self.param: Callable[[list[str]], Any] = json.dumps if db.is_sqlite else list
         self._pending: dict[str, list[asyncio.Future[Any]]] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -114,8 +120,7 @@ class HashReader:
             hashes = list(self._pending)[:MAX_READ_BATCH]
             batch = {h: self._pending.pop(h) for h in hashes}
             try:
-                async with self.db.autocommit() as conn:
-                    rows = (await conn.execute(self.statement, {"hs": hashes})).all()
+                rows = await self.db.read_rows(self.statement, {"hs": self.param(hashes)})
             except Exception as exc:
                 for futures in batch.values():
                     for future in futures:

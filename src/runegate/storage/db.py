@@ -11,6 +11,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from collections.abc import Callable
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
+from sqlalchemy import Select
 from sqlalchemy import Table
 from sqlalchemy import event
 from sqlalchemy import insert
@@ -32,6 +34,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from runegate.storage.sqlite_batch import SqliteBatchWriter
+from runegate.storage.sqlite_reader import SqliteReader
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A request must fail fast (503) rather than hang when the database is unreachable.
@@ -206,9 +209,16 @@ def _write_gate(url: str) -> WriteGate | None:
     return WriteGate(str(Path(parsed.database).resolve()))
 
 
+def _sqlite_path(url: str) -> str:
+    return str(Path(str(make_url(url).database)).resolve())
+
+
 def _batch_writer(url: str, engine: AsyncEngine) -> SqliteBatchWriter:
-    path = str(Path(str(make_url(url).database)).resolve())
-    return SqliteBatchWriter(path, engine.dialect, SQLITE_BUSY_TIMEOUT_MS)
+    return SqliteBatchWriter(_sqlite_path(url), engine.dialect, SQLITE_BUSY_TIMEOUT_MS)
+
+
+def _reader(url: str, engine: AsyncEngine) -> SqliteReader:
+    return SqliteReader(_sqlite_path(url), engine.dialect, SQLITE_BUSY_TIMEOUT_MS)
 
 
 class Database:
@@ -227,6 +237,7 @@ class Database:
         self._bulk_sql: dict[str, tuple[str, list[str]]] = {}
         self._gate = _write_gate(url)
         self._batch = _batch_writer(url, self.engine) if self._gate is not None else None
+        self._reader = _reader(url, self.engine) if self._gate is not None else None
         # Called after a write commits, with the change counters it bumped (cache.py).
         self.commit_listeners: list[Callable[[frozenset[str]], None]] = []
 
@@ -251,6 +262,19 @@ class Database:
         """
         async with self._autocommit.connect() as conn:
             yield conn
+
+    async def read_rows(self, statement: Select[Any], params: dict[str, Any]) -> Sequence[Any]:
+        """The rows of one Core SELECT, read like `autocommit()` (a snapshot of its own).
+
+        The hot read path (token lookups): on a SQLite file in one call to a reader
+        thread (storage/sqlite_reader.py), elsewhere on a pooled autocommit connection.
+        Rows are tuples in the statement's column order.
+        """
+        if self._reader is not None:
+            return await self._reader.rows(statement, params)
+        async with self.autocommit() as conn:
+            result = await conn.execute(statement, params)
+            return list(result.all())
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -325,5 +349,8 @@ class Database:
         if self._batch is not None:
             await self._batch.close()
             self._batch = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._gate is not None:
             self._gate.close()

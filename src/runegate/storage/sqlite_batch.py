@@ -32,6 +32,17 @@ Processor = Callable[[Any], Any] | None
 PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON")
 
 
+def open_connection(path: str, busy_timeout_ms: int) -> sqlite3.Connection:
+    """A plain sqlite3 connection configured like the engine's, in autocommit mode (each
+    statement its own transaction unless BEGIN is sent), usable from any one thread."""
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000
+    )
+    for pragma in PRAGMAS:
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
 class SqliteBatchWriter:
     def __init__(self, path: str, dialect: Dialect, busy_timeout_ms: int) -> None:
         self.path = path
@@ -55,16 +66,8 @@ class SqliteBatchWriter:
         return found
 
     def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            conn = sqlite3.connect(
-                self.path,
-                isolation_level=None,  # transactions are explicit below
-                check_same_thread=False,  # opened and used by the one executor thread
-                timeout=self.busy_timeout_ms / 1000,
-            )
-            for pragma in PRAGMAS:
-                conn.execute(f"PRAGMA {pragma}")
-            self._conn = conn
+        if self._conn is None:  # opened and used by the one executor thread
+            self._conn = open_connection(self.path, self.busy_timeout_ms)
         return self._conn
 
     def _transaction(self, sql: str, values: list[tuple[Any, ...]]) -> None:
