@@ -145,3 +145,43 @@ async def test_list_pages_cost_the_same_queries_for_any_size(make_app: AppFactor
                 tries.append(len(seen))
             counts.append(min(tries))
         assert counts[0] == counts[1], (path, counts)
+
+
+WSO2 = "urn:scim:wso2:schema"
+SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+
+
+async def test_listed_users_are_the_documents_get_answers(admin: Admin) -> None:
+    """A page (unfiltered, `eq` filters, .search) shows each user as GET by id does:
+    many groups and roles, a locked user, a user without emails or groups."""
+    found = await _setup(admin)
+    kate, lou = found["kate"], found["lou"]
+    for name in ("zeta", "alpha", "Mid"):
+        await admin.role(f"role-{name}", users=[kate], groups=[await admin.group(name, kate)])
+    emails = {"emails": [{"value": "kate@example.com", "primary": True}, {"value": "k@x.org"}]}
+    ops = [
+        {"op": "add", "value": emails},
+        {"op": "replace", "path": f"{WSO2}:accountLocked", "value": True},
+    ]
+    patched = await admin.call(
+        "PATCH", f"{USERS}/{kate}", json={"schemas": [PATCH], "Operations": ops}
+    )
+    assert patched.status_code == 200, patched.text
+    for user_id, filters in (
+        (kate, ['userName eq "KATE"', 'emails.value eq "k@x.org"', 'emails eq "kate@example.com"']),
+        (lou, ['userName eq "lou"']),
+    ):
+        one = (await admin.call("GET", f"{USERS}/{user_id}")).json()
+        for expression in filters:
+            listed = await admin.call("GET", USERS, params={"filter": expression})
+            assert listed.json()["Resources"] == [one], expression
+            body = {"schemas": [SEARCH], "filter": expression}
+            searched = await admin.call("POST", f"{USERS}/.search", json=body)
+            assert searched.json()["Resources"] == [one], expression
+        page = (await admin.call("GET", USERS, params={"count": "50"})).json()["Resources"]
+        assert [u for u in page if u["id"] == user_id] == [one]
+    shown = (await admin.call("GET", f"{USERS}/{kate}")).json()
+    assert [g["display"] for g in shown["groups"]] == ["alpha", "Mid", "travellers", "zeta"]
+    assert _names(shown) == ["auditor", "everyone", "reader", "role-alpha", "role-Mid", "role-zeta"]
+    assert shown[WSO2]["accountLocked"] is True
+    assert "emails" not in (await admin.call("GET", f"{USERS}/{lou}")).json()

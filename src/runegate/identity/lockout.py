@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -151,7 +152,14 @@ def subject_key(user_id: str | None, user_name: str) -> Key:
     return (USER, user_id) if user_id else (NAME, user_name.lower())
 
 
-def is_locked(row: SignInCounter | None, now: datetime) -> bool:
+class LockState(NamedTuple):
+    """What `is_locked` reads of a counter row (a row read as columns)."""
+
+    admin_locked: bool
+    locked_until: datetime | None
+
+
+def is_locked(row: SignInCounter | LockState | None, now: datetime) -> bool:
     if row is None:
         return False
     return row.admin_locked or (row.locked_until is not None and aware(row.locked_until) > now)

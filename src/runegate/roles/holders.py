@@ -3,7 +3,8 @@
 A user holds its direct roles, the roles of its groups and the organization's `everyone`
 role; a group holds its direct roles. Each role is `{value: role id, display: name,
 $ref, audienceValue, audienceType, audienceDisplay}`, as Asgardeo (Roles v2) shows
-them. A page of users or groups costs one query, whatever its size.
+them. A page of users or groups costs one query, whatever its size (for users, the
+same query also reads their groups and lock state: scim/user_extras.py).
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import null
 from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
 
 from runegate.roles.resolve import EVERYONE
 from runegate.roles.service import APPLICATION
@@ -31,6 +35,7 @@ from runegate.storage.models.role import RoleGroup
 from runegate.storage.models.role import RoleUser
 from runegate.storage.models.user import GroupMember
 from runegate.storage.repositories.base import among
+from runegate.storage.repositories.base import among_param
 from runegate.tenancy.context import TenantContext
 
 RoleRef = dict[str, str]
@@ -59,8 +64,8 @@ def _display_columns() -> tuple[Any, ...]:
     )
 
 
-def _with_audiences(stmt: Select[Any], tenant: TenantContext) -> Select[Any]:
-    org = tenant.org_id
+def _with_audiences(stmt: Select[Any], org: Any) -> Select[Any]:
+    """`org`: the organization id, a value or a bound parameter."""
     return stmt.outerjoin(
         Application,
         and_(
@@ -88,7 +93,7 @@ def _ref(row: Any, base: str, tenant: TenantContext) -> RoleRef:
     }
 
 
-def _group_refs(
+def role_refs(
     rows: Sequence[Any], holders: Sequence[str], base: str, tenant: TenantContext
 ) -> dict[str, list[RoleRef]]:
     """(holder or None for every holder, role columns...) rows -> each holder's roles,
@@ -106,15 +111,14 @@ def _group_refs(
     }
 
 
-async def roles_of_users(
-    session: AsyncSession, tenant: TenantContext, user_ids: Sequence[str], base: str
-) -> dict[str, list[RoleRef]]:
-    """Direct, through groups, and `everyone`: one query for any number of users."""
-    if not user_ids:
-        return {}
-    org, ids = tenant.org_id, list(user_ids)
+@cache
+def user_roles_select(postgresql: bool) -> Select[Any]:
+    """Direct, through groups, and `everyone`, as (holder, role columns...) rows, for
+    `role_refs`; built once per dialect (parameters `org` and `ids`), so a page neither
+    rebuilds nor re-keys it."""
+    org: BindParameter[str] = bindparam("org")
     direct = select(RoleUser.user_id.label("holder"), RoleUser.role_id.label("role_id")).where(
-        RoleUser.org_id == org, among(session, RoleUser.user_id, ids)
+        RoleUser.org_id == org, among_param(RoleUser.user_id, "ids", postgresql)
     )
     through_groups = (
         select(GroupMember.user_id, RoleGroup.role_id)
@@ -122,7 +126,7 @@ async def roles_of_users(
         .where(
             GroupMember.org_id == org,
             RoleGroup.org_id == org,
-            among(session, GroupMember.user_id, ids),
+            among_param(GroupMember.user_id, "ids", postgresql),
         )
     )
     # The organization's `everyone` role: held by every user (holder NULL).
@@ -133,15 +137,13 @@ async def roles_of_users(
         Role.display_name_ci == EVERYONE,
     )
     held = union_all(direct, through_groups, everyone).subquery()
-    stmt = _with_audiences(
+    return _with_audiences(
         select(held.c.holder, *_display_columns())
         .select_from(held)
         .join(Role, Role.id == held.c.role_id)
         .where(Role.org_id == org),
-        tenant,
+        org,
     )
-    rows = (await session.execute(stmt)).all()
-    return _group_refs(rows, ids, base, tenant)
 
 
 async def roles_of_groups(
@@ -158,10 +160,10 @@ async def roles_of_groups(
             Role.org_id == org,
             among(session, RoleGroup.group_id, group_ids),
         ),
-        tenant,
+        org,
     )
     rows = (await session.execute(stmt)).all()
-    return _group_refs(rows, list(group_ids), base, tenant)
+    return role_refs(rows, list(group_ids), base, tenant)
 
 
 Fetch = Callable[

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from typing import Protocol
 
 from pydantic import ValidationError
 from scim2_models import Context
@@ -39,8 +40,19 @@ from runegate.storage.repositories.users import Member
 USER_COLUMN_KEYS = ("id", "meta", "schemas", "password", "groups", "roles", "userName", "active")
 GROUP_COLUMN_KEYS = ("id", "meta", "schemas", "displayName", "members", "roles")
 RoleRefs = Sequence[dict[str, str]]
+
 # True is state kept by identity/lockout.py (never stored); a written false is kept.
 ACCOUNT_LOCKED = "accountLocked"
+
+
+class GroupShown(Protocol):
+    """What a User shows of each of its groups (a Group row, or scim/user_extras.py)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def display_name(self) -> str: ...
 
 
 def etag(version: int) -> str:
@@ -64,7 +76,12 @@ def _meta(kind: str, row: User | Group, location: str) -> dict[str, Any]:
 
 
 def user_dict(
-    user: User, groups: Sequence[Group], base: str, roles: RoleRefs = (), *, locked: bool = False
+    user: User,
+    groups: Sequence[GroupShown],
+    base: str,
+    roles: RoleRefs = (),
+    *,
+    locked: bool = False,
 ) -> dict[str, Any]:
     """The full resource as a plain dict (before attribute selection); `accountLocked`
     is true while the account is locked, else as last written (false or absent)."""

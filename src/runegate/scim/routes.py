@@ -138,14 +138,15 @@ def _resource_routes(router: APIRouter, state: AppState, kind: str, scopes: Scop
     def secrets(body: Any) -> list[str]:
         return passwords_in(body) if kind == "Users" else []
 
+    # Listings only read, and need no common snapshot: no transaction (db.read_unshared).
     async def list_all(request: Request, access: Access = _scoped(scopes.list)) -> Response:
-        async with db.read() as session:
+        async with db.read_unshared() as session:
             result = await engine.search(session, access.tenant, query_of(request), keys=keys)
         return respond(result)
 
     async def search(request: Request, access: Access = _scoped(scopes.list)) -> Response:
         query = search_query(await read_json(request))
-        async with db.read() as session:
+        async with db.read_unshared() as session:
             return respond(await engine.search(session, access.tenant, query, keys=keys))
 
     async def create(request: Request, access: Access = _scoped(scopes.create)) -> Response:

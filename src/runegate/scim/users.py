@@ -21,8 +21,7 @@ from runegate.identity import lockout
 from runegate.identity import users as service
 from runegate.identity.users import UserProfile
 from runegate.identity.users import profile_document
-from runegate.roles.holders import for_page
-from runegate.roles.holders import roles_of_users
+from runegate.roles.holders import wanted
 from runegate.scim.columns import USER_COLUMNS
 from runegate.scim.cursor import listing
 from runegate.scim.cursor import page_rows
@@ -43,8 +42,9 @@ from runegate.scim.result import ScimResult
 from runegate.scim.result import check_if_match
 from runegate.scim.result import parse_version
 from runegate.scim.result import resource_result
+from runegate.scim.user_extras import UserExtras
+from runegate.scim.user_extras import user_extras
 from runegate.storage.models.user import User
-from runegate.storage.repositories.users import GroupRepository
 from runegate.storage.repositories.users import UserRepository
 from runegate.tenancy.context import TenantContext
 
@@ -91,12 +91,14 @@ async def _is_locked(session: AsyncSession, tenant: TenantContext, user_id: str)
     return user_id in await lockout.locked_users(session, tenant, [user_id], datetime.now(UTC))
 
 
+def _document(user: User, extras: UserExtras, base: str) -> dict[str, Any]:
+    groups, roles = extras.groups.get(user.id, []), extras.roles.get(user.id, ())
+    return user_dict(user, groups, base, roles, locked=user.id in extras.locked)
+
+
 async def _full(session: AsyncSession, tenant: TenantContext, user: User) -> dict[str, Any]:
-    groups = await GroupRepository(session, tenant=tenant).groups_of(user.id)
     base = scim_base(tenant)
-    roles = await roles_of_users(session, tenant, [user.id], base)
-    locked = await _is_locked(session, tenant, user.id)
-    return user_dict(user, groups, base, roles.get(user.id, ()), locked=locked)
+    return _document(user, await user_extras(session, tenant, [user.id], base), base)
 
 
 async def _apply_lock(
@@ -175,18 +177,9 @@ async def search(
     repository = UserRepository(session, tenant=tenant)
     total, rows, cursors = await page_rows(repository, tenant, query, ScimUser, USER_COLUMNS, keys)
     ids, base = [u.id for u in rows], scim_base(tenant)
-    groups = await GroupRepository(session, tenant=tenant).groups_of_users(ids)
-    selection = (query.attributes, query.excluded_attributes)
-    roles = await for_page(roles_of_users, session, tenant, ids, base, selection)
-    locked = await lockout.locked_users(session, tenant, ids, datetime.now(UTC))
-    resources = [
-        render_listed(
-            ScimUser,
-            user_dict(u, groups.get(u.id, []), base, roles.get(u.id, ()), locked=u.id in locked),
-            params,
-        )
-        for u in rows
-    ]
+    with_roles = wanted(query.attributes, query.excluded_attributes)
+    extras = await user_extras(session, tenant, ids, base, with_roles=with_roles)
+    resources = [render_listed(ScimUser, _document(u, extras, base), params) for u in rows]
     return listing(query, total, resources, cursors)
 
 

@@ -233,6 +233,7 @@ class Database:
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
         self._autocommit = self._autocommit_engine()
+        self._unshared = async_sessionmaker(self._autocommit, expire_on_commit=False)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._bulk_sql: dict[str, tuple[str, list[str]]] = {}
         self._gate = _write_gate(url)
@@ -251,6 +252,15 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A read-only unit of work (rolled back at the end)."""
         async with self._read() as session:
+            yield session
+
+    @asynccontextmanager
+    async def read_unshared(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session outside any transaction: no BEGIN, no ROLLBACK round
+        trips; each statement sees the database as it is when it runs. For reads whose
+        statements need not share one snapshot (a page of a listing and the groups,
+        roles and lock state of its rows); nothing may be written through it."""
+        async with self._unshared() as session:
             yield session
 
     @asynccontextmanager

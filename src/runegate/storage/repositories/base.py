@@ -43,6 +43,20 @@ def among(session: AsyncSession, column: Any, values: Sequence[Any]) -> ColumnEl
     return column.in_(list(values))  # type: ignore[no-any-return]
 
 
+def is_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def among_param(column: Any, name: str, postgresql: bool) -> ColumnElement[bool]:
+    """`among` for a statement built once and reused: the values come with each
+    execution as parameter `name` (a list), an array on PostgreSQL, an expanding IN on
+    SQLite. A reused statement keeps its cache key, so it is neither rebuilt nor keyed
+    again per request."""
+    if postgresql:
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column.in_(bindparam(name, expanding=True))  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class SeekOrder:
     """A keyset order: a sort expression (None: the id alone), its direction, and
