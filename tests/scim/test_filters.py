@@ -187,3 +187,17 @@ async def test_group_filters(people: Scim) -> None:
     users_in = await names(people, 'groups.display eq "tour guides"')
     assert users_in == ["bjensen"]
     assert await names(people, f'groups eq "{group["id"]}"') == ["bjensen"]
+
+
+async def test_email_values_are_still_checked_with_one_kept_adapter(people: Scim) -> None:
+    """scim2-models checks an emails value with a pydantic adapter; Runegate keeps one
+    per type (runegate.scim.filter) instead of building one per value: same answers."""
+    from runegate.scim.filter import _adapter
+
+    before = _adapter.cache_info()
+    for expression in ('emails.value eq "babs@jensen.org"', 'emails eq "BABS@jensen.org"'):
+        assert await people.names(expression) == ["bjensen"], expression
+    assert _adapter.cache_info().hits > before.hits
+    for expression in ('emails.value eq "not-an-email"', 'emails eq "x"'):
+        assert_scim_error(await people.filter(expression), 400, "invalidFilter")
+    assert await people.names('emails.value co "not-an-email"') == []
