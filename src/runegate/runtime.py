@@ -6,17 +6,21 @@ every full (generation 2) collection, and under load it ran one about every seco
 pausing the event loop for ~100 ms on this machine's 2 vCPUs — every request in flight
 waited, which was the whole of the token endpoint's p99 (docs/benchmarks.md). Freezing
 what start-up left alive moves those objects into the permanent generation, which the
-collector never scans; the young generation is also collected less often, since a request
-allocates a few hundred short-lived objects that reference counting frees anyway.
+collector never scans; the young generation is also collected less often than CPython's
+default, since most of what a request allocates is freed by reference counting anyway.
 """
 
 from __future__ import annotations
 
 import gc
 
-# Objects allocated (net) before a young collection: CPython's default is 700, i.e. a young
-# collection every two or three requests, each promoting whatever those requests still hold.
-YOUNG_THRESHOLD = 20_000
+# Objects allocated (net) before a young collection. CPython's default, 700, collects every
+# two or three requests, each promoting whatever those requests still hold. Too high is
+# worse for the tail: a SCIM list request leaves ~90 objects of cyclic garbage (SQLAlchemy
+# statement and subquery objects refer to each other), and at 20,000 each young collection
+# traced ~20,500 of them, a 9-16 ms pause every ~220 requests (SCIM `eq` p99 15-18 ms);
+# at 5,000 the pauses are a quarter of that (p99 6.4-6.9 ms, docs/benchmarks.md).
+YOUNG_THRESHOLD = 5_000
 
 
 def settle_heap() -> None:
