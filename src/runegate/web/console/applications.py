@@ -33,7 +33,7 @@ from runegate.web.console.forms import not_found
 from runegate.web.console.forms import render
 from runegate.web.console.forms import status_of
 from runegate.web.console.section import Posted
-from runegate.web.console.section import SectionPages
+from runegate.web.console.section import SectionForms
 
 PAGE_SIZE = 50
 # The Console's templates, as Asgardeo's "new application" page offers them.
@@ -60,7 +60,7 @@ def app_url(tenant: TenantContext, app_id: str, tab: str = "") -> str:
     return console_path(tenant, f"/applications/{app_id}{tab}")
 
 
-class ApplicationPages(SectionPages):
+class ApplicationPages(SectionForms):
     section = "applications"
     path = "/applications"
     id_param = "app_id"

@@ -10,6 +10,8 @@ redirects (303) to the object page with `?saved=1`, or to the list after a delet
 
 from __future__ import annotations
 
+from abc import ABC
+from abc import abstractmethod
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -50,23 +52,17 @@ class Posted:
     action: str
 
 
-class SectionPages:
-    """A section's handlers: subclasses name the section and write what differs."""
+class SectionForms:
+    """What every section's handlers have: the app state, the Console sign-in, and forms
+    read after sign-in and the CSRF check."""
 
     section: ClassVar[str]  # the navigation entry
     path: ClassVar[str]  # the list page below the Console, e.g. "/users"
     id_param: ClassVar[str]  # the object's path parameter, e.g. "user_id"
-    template: ClassVar[str]  # the object's page
-    # The errors a form shows in the page (anything else is a server error).
-    refused: ClassVar[tuple[type[Exception], ...]] = (IdpError,)
 
     def __init__(self, state: AppState, auth: ConsoleAuth) -> None:
         self.state = state
         self.auth = auth
-
-    async def _apply(self, posted: Posted) -> None:
-        """Change the object as `posted.action` says, or raise one of `refused`."""
-        raise NotImplementedError
 
     async def _posted(self, request: Request, action: str) -> Posted | Response:
         posted = await admin_form(self.auth, request)
@@ -75,6 +71,19 @@ class SectionPages:
         admin, form = posted
         object_id = str(request.path_params.get(self.id_param, ""))
         return Posted(admin, form, request.state.tenant, object_id, action)
+
+
+class SectionPages(SectionForms, ABC):
+    """A section with one object page and its forms: subclasses load and change the
+    object; the rest (redirects, errors in the page, not-found) is here."""
+
+    template: ClassVar[str]  # the object's page
+    # The errors a form shows in the page (anything else is a server error).
+    refused: ClassVar[tuple[type[Exception], ...]] = (IdpError,)
+
+    @abstractmethod
+    async def _apply(self, posted: Posted) -> None:
+        """Change the object as `posted.action` says, or raise one of `refused`."""
 
     async def _change(self, request: Request, action: str) -> Response:
         """An object form: apply it, then redirect, or show the object page with the error."""
@@ -114,11 +123,11 @@ class SectionPages:
             **context,
         )
 
+    @abstractmethod
     async def _load(
         self, admin: ConsoleAdmin, tenant: TenantContext, object_id: str
     ) -> dict[str, Any]:
         """The object page's values, or raise IdpError (NotFound) for an unknown id."""
-        raise NotImplementedError
 
     async def _extra(self, tenant: TenantContext, context: dict[str, Any]) -> dict[str, Any]:
         """Values added once the object is found (their errors are not a not-found)."""
