@@ -152,6 +152,8 @@ class EdgeMiddleware:
         template = getattr(route, "path", None) or "unmatched"
         method = scope.get("method", "GET")
         self.metrics.record(method, template, status, elapsed)
+        if not access_log.isEnabledFor(logging.INFO):
+            return  # the usual case under load: build no log record arguments
         # The path only: query strings may carry codes or tokens.
         access_log.info(
             "%s %s %s",

@@ -56,7 +56,8 @@ class SqliteReader:
             column.type.dialect_impl(d).result_processor(d, None)
             for column in statement.selected_columns
         ]
-        prepared = (str(compiled), names, binds, results)
+        # No processor at all: rows are used as fetched (an empty list says so).
+        prepared = (str(compiled), names, binds, results if any(results) else [])
         self._prepared[id(statement)] = (statement, prepared)
         return prepared
 
@@ -71,7 +72,7 @@ class SqliteReader:
 
     def _query(self, sql: str, values: tuple[Any, ...], results: list[Processor]) -> list[Any]:
         rows = self._connection().execute(sql, values).fetchall()
-        if not any(results):
+        if not results:
             return rows
         return [
             tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True))
